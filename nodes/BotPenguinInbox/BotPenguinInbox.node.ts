@@ -1,0 +1,74 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { getSegments } from './methods/loadOptions';
+import { contactDescription } from './resources/contact';
+import { upsertContacts } from './resources/contact/upsert';
+import { conversationDescription } from './resources/conversation';
+import { segmentDescription } from './resources/segment';
+
+export class BotPenguinInbox implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'BotPenguin Inbox',
+		name: 'botPenguinInbox',
+		icon: { light: 'file:../../icons/botpenguin.svg', dark: 'file:../../icons/botpenguin.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Work with the BotPenguin inbox: segments, contacts (import, search, status, delete), chats and leads',
+		defaults: {
+			name: 'BotPenguin Inbox',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'botPenguinInboxApi',
+				required: true,
+			},
+		],
+		requestDefaults: {
+			baseURL: '={{ $credentials.baseUrl }}',
+			headers: {
+				Accept: 'application/json',
+				'Content-Type': 'application/json',
+			},
+			// Every status reaches the node's own error mapping, which knows BotPenguin's envelope.
+			ignoreHttpStatusErrors: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Chat', value: 'chat' },
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Lead', value: 'lead' },
+					{ name: 'Segment', value: 'segment' },
+				],
+				default: 'contact',
+			},
+			...contactDescription,
+			...conversationDescription('chat'),
+			...conversationDescription('lead'),
+			...segmentDescription,
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			getSegments,
+		},
+	};
+
+	/** The only operation that runs as code: it sees all items at once to import them in batches. */
+	customOperations = {
+		contact: {
+			upsert: upsertContacts,
+		},
+	};
+}

@@ -1,0 +1,51 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { contactGetAllDescription, contactGetAllRouting } from './getAll';
+import { contactStatusDescription, statusUpdateRouting } from './updateStatus';
+import { contactUpsertDescription } from './upsert';
+
+const show = { resource: ['contact'] };
+
+export const contactDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				action: 'Create or update contacts',
+				description:
+					'Create a new record, or update the current one if it already exists (upsert)',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete contacts',
+				description: 'Delete contacts by User ID (BotPenguin sets their status to DELETED)',
+				routing: statusUpdateRouting,
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many contacts',
+				description: 'Search the contacts of the whole account, with filters',
+				routing: contactGetAllRouting,
+			},
+			{
+				name: 'Update Status',
+				value: 'updateStatus',
+				action: 'Update the status of contacts',
+				description: 'Set the status of one or more contacts by User ID',
+				routing: statusUpdateRouting,
+			},
+		],
+		default: 'upsert',
+	},
+	...contactUpsertDescription,
+	...contactGetAllDescription,
+	...contactStatusDescription,
+];

@@ -1,0 +1,429 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { attributesField, maxRetriesOption, tagsField } from '../../shared/descriptions';
+import { InvalidInput, apiError, asNodeError, failureInfo, inputError } from '../../shared/errors';
+import { splitPhone } from '../../shared/phone';
+import { BASE_URL_HELP, baseUrlOf, effectiveTimeout, secretsOf } from '../../shared/routing';
+import { attributesToObject } from '../../shared/simplify';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_MAX_RETRIES,
+	interpretResponse,
+	transportError,
+	withRetries,
+} from '../../shared/transport';
+import type { RawResponse } from '../../shared/transport';
+import { attributes, email, stringList } from '../../shared/validation';
+import type { KeyValue } from '../../shared/validation';
+
+export const DEFAULT_BATCH_SIZE = 100;
+
+const show = { resource: ['contact'], operation: ['upsert'] };
+const showFields = { ...show, source: ['fields'] };
+
+export const contactUpsertDescription: INodeProperties[] = [
+	{
+		displayName: 'Contacts From',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Fields Below',
+				value: 'fields',
+				description: 'One contact per input item, from the fields below',
+			},
+			{
+				name: 'A List in Each Item',
+				value: 'list',
+				description:
+					'Many contacts per input item, e.g. after an Aggregate node or from a JSON array expression',
+			},
+		],
+		default: 'fields',
+		description:
+			'Contacts from every input item are pooled and imported in batches, so many items do not mean many requests',
+	},
+	{
+		displayName: 'Phone',
+		name: 'phone',
+		type: 'string',
+		required: true,
+		displayOptions: { show: showFields },
+		default: '',
+		placeholder: 'e.g. +91 98765-43210',
+		description:
+			'Phone number in international format. Numbers without "+" need Additional Fields → Country Code. BotPenguin matches existing contacts by phone.',
+	},
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		displayOptions: { show: showFields },
+		default: '',
+		placeholder: 'e.g. Jane Doe',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: { show: showFields },
+		default: {},
+		options: [
+			attributesField,
+			{
+				displayName: 'Country Code',
+				name: 'countryCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 91',
+				description: 'Calling code used when the phone number has no "+", e.g. 91 for India',
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			tagsField,
+		],
+	},
+	{
+		displayName: 'Contacts',
+		name: 'contacts',
+		type: 'json',
+		required: true,
+		displayOptions: { show: { ...show, source: ['list'] } },
+		default: '[]',
+		placeholder: '={{ $json.contacts }}',
+		description:
+			'An array of contacts: {"phone": "+91 98765 43210", "name": "…", "email": "…", "countryCode": "…", "tags": ["…"], "attributes": {"plan": "pro"}}. Only phone is required.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: DEFAULT_BATCH_SIZE,
+				description:
+					'How many contacts go in one import request. Batches are sent one after another.',
+			},
+			maxRetriesOption,
+		],
+	},
+];
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ImportContact {
+	profile: {
+		userDetails: {
+			userProvidedName?: string;
+			contact: { email?: string; phone: { number: string; prefix: string } };
+			tags?: string[];
+			attributes?: KeyValue[];
+		};
+	};
+}
+
+const CONTACT_KEYS = ['phone', 'name', 'email', 'countryCode', 'tags', 'attributes'];
+
+/**
+ * One contact as the documented import body wants it: prefix as digits without "+", the national
+ * number as digits only. Fields left empty are omitted so an import never blanks what BotPenguin holds.
+ */
+export function toImportContact(input: IDataObject): ImportContact {
+	const unknown = Object.keys(input).filter((key) => !CONTACT_KEYS.includes(key));
+	if (unknown.length) {
+		throw new InvalidInput(
+			'Contacts',
+			`unknown field ${unknown.map((key) => `"${key}"`).join(', ')}`,
+			`Use only ${CONTACT_KEYS.join(', ')}; rename or remove the other fields (e.g. with a Set node).`,
+		);
+	}
+	const phone = splitPhone(String(input.phone ?? ''), input.countryCode as string | undefined);
+	const name = String(input.name ?? '').trim();
+	const address = String(input.email ?? '').trim();
+	const tags = stringList(input.tags);
+	const attributeList = attributes('Attributes', input.attributes);
+
+	const contact: ImportContact['profile']['userDetails']['contact'] = { phone };
+	if (address) contact.email = email('Email', address);
+	const userDetails: ImportContact['profile']['userDetails'] = { contact };
+	if (name) userDetails.userProvidedName = name;
+	if (tags.length) userDetails.tags = tags;
+	if (attributeList.length) userDetails.attributes = attributeList;
+	return { profile: { userDetails } };
+}
+
+/** The contact as it went out, flat, for the output item. */
+function describeSent(contact: ImportContact): IDataObject {
+	const { userProvidedName, contact: reach, tags, attributes: attributeList } =
+		contact.profile.userDetails;
+	return {
+		phone: `+${reach.phone.prefix}${reach.phone.number}`,
+		name: userProvidedName ?? null,
+		email: reach.email ?? null,
+		tags: tags ?? [],
+		attributes: attributesToObject(attributeList ?? []),
+	};
+}
+
+interface Entry {
+	itemIndex: number;
+	/** Position in the item's list (list mode), for messages. */
+	position?: number;
+	input: IDataObject;
+	body?: ImportContact;
+	error?: NodeApiError | NodeOperationError;
+}
+
+function where(entry: Entry): string {
+	return entry.position === undefined
+		? `item ${entry.itemIndex + 1}`
+		: `item ${entry.itemIndex + 1}, contact ${entry.position + 1}`;
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function parseList(context: IExecuteFunctions, itemIndex: number): IDataObject[] {
+	let value = context.getNodeParameter('contacts', itemIndex, []) as unknown;
+	if (typeof value === 'string') {
+		value = parseJson(value || '[]');
+		if (value === undefined) {
+			throw new InvalidInput(
+				'Contacts',
+				'is not valid JSON',
+				'Use an expression such as {{ $json.contacts }} or a JSON array.',
+			);
+		}
+	}
+	const list = Array.isArray(value) ? value : [value];
+	return list.map((entry, position) => {
+		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+			throw new InvalidInput(
+				'Contacts',
+				`entry ${position + 1} is not an object`,
+				'Each contact is an object such as {"phone": "+91 98765 43210", "name": "Jane"}.',
+			);
+		}
+		return entry as IDataObject;
+	});
+}
+
+function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Entry[] {
+	const node = context.getNode();
+	const entries: Entry[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let inputs: IDataObject[];
+		let listMode = false;
+		try {
+			listMode = context.getNodeParameter('source', itemIndex, 'fields') === 'list';
+			inputs = listMode
+				? parseList(context, itemIndex)
+				: [
+						{
+							phone: context.getNodeParameter('phone', itemIndex, '') as string,
+							name: context.getNodeParameter('name', itemIndex, '') as string,
+							...(context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+						},
+					];
+		} catch (error) {
+				entries.push({
+				itemIndex,
+				input: {},
+				error:
+					error instanceof InvalidInput
+						? inputError(node, error, itemIndex)
+						: asNodeError(node, error, itemIndex),
+			});
+			continue;
+		}
+		inputs.forEach((input, position) => {
+			const entry: Entry = { itemIndex, input, position: listMode ? position : undefined };
+			try {
+				entry.body = toImportContact(input);
+			} catch (error) {
+				entry.error =
+					error instanceof InvalidInput
+						? inputError(node, error, itemIndex, listMode ? where(entry) : undefined)
+						: asNodeError(node, error, itemIndex);
+			}
+			entries.push(entry);
+		});
+	}
+	return entries;
+}
+
+interface ChunkResult {
+	ok: boolean;
+	message: string;
+	description?: string;
+	/** The failure applies to every request (bad token, wrong base URL): stop sending. */
+	fatal?: boolean;
+}
+
+async function sendChunk(
+	context: IExecuteFunctions,
+	body: ImportContact[],
+	settings: { baseURL: string; timeout: number; maxRetries: number; secrets: string[] },
+): Promise<ChunkResult> {
+	const node = context.getNode();
+	try {
+		const response = await withRetries({ node, scope: 'idempotentWrite', maxRetries: settings.maxRetries }, async () => {
+			let raw: RawResponse;
+			try {
+				raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+					method: 'POST',
+					baseURL: settings.baseURL,
+					url: '/inbox/users/import',
+					headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+					body,
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: settings.timeout,
+				})) as RawResponse;
+			} catch (error) {
+				throw transportError(node, error, settings.timeout);
+			}
+			const result = interpretResponse(raw, false, settings.secrets);
+			if (!result.ok) throw apiError(node, result);
+			return result.envelope;
+		});
+		return { ok: true, message: String(response.message ?? '') };
+	} catch (error) {
+		if (!(error instanceof NodeApiError)) throw asNodeError(node, error);
+		const status = failureInfo(error)?.status;
+		return {
+			ok: false,
+			message: error.message,
+			description: error.description ?? undefined,
+			fatal: status === undefined || status === 401 || status === 403 || status === 404,
+		};
+	}
+}
+
+/**
+ * contact → Create or Update, as code: the declarative engine makes at least one request per item and
+ * starts them all at once, while the import endpoint takes an array. Contacts from every item are
+ * validated first (nothing is sent if one is invalid, unless Continue On Fail is on), then sent in
+ * batches, one request at a time. Every contact comes out as `sent`, `rejected` (invalid, with the
+ * reason) or `failed` (with its batch's error); a failing batch does not stop the others.
+ */
+export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const entries = collect(this, items);
+
+	const rejected = entries.filter((entry) => entry.error);
+	if (rejected.length && !continueOnFail) {
+		const [first] = rejected;
+		const error = first.error as NodeApiError | NodeOperationError;
+		const others = rejected.length - 1;
+		error.description = [
+			error.description,
+			others ? `${others} more contact${others === 1 ? ' is' : 's are'} invalid.` : '',
+			'Nothing was sent.',
+		]
+			.filter(Boolean)
+			.join(' ');
+		throw error;
+	}
+
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const batchSize = Math.max(1, Math.floor(Number(options.batchSize ?? DEFAULT_BATCH_SIZE)));
+	const valid = entries.filter((entry) => entry.body);
+	const chunks: Entry[][] = [];
+	for (let start = 0; start < valid.length; start += batchSize) {
+		chunks.push(valid.slice(start, start + batchSize));
+	}
+
+	const results = new Map<Entry, IDataObject>();
+	if (chunks.length) {
+		const baseURL = await baseUrlOf(this);
+		if (typeof baseURL !== 'string') {
+			throw new NodeOperationError(node, `Invalid Base URL in the BotPenguin Inbox credential: ${baseURL.problem}`, {
+				description: BASE_URL_HELP,
+			});
+		}
+		const settings = {
+			baseURL,
+			timeout: effectiveTimeout(this.getNodeParameter('requestOptions.timeout', 0, 0)),
+			maxRetries: Number(options.maxRetries ?? DEFAULT_MAX_RETRIES),
+			secrets: await secretsOf(this),
+		};
+		let fatal: ChunkResult | undefined;
+		for (const [index, chunk] of chunks.entries()) {
+			const outcome = fatal
+				? { ok: false, message: `Not sent: an earlier batch failed with "${fatal.message}"` }
+				: await sendChunk(this, chunk.map((entry) => entry.body as ImportContact), settings);
+			if (!outcome.ok && 'fatal' in outcome && outcome.fatal) fatal = outcome;
+			for (const entry of chunk) {
+				results.set(entry, {
+					status: outcome.ok ? 'sent' : 'failed',
+					batch: index + 1,
+					batches: chunks.length,
+					batchContacts: chunk.length,
+					contact: describeSent(entry.body as ImportContact),
+					...(outcome.ok
+						? { result: { message: outcome.message } }
+						: { error: outcome.message, ...('description' in outcome && outcome.description ? { errorDescription: outcome.description } : {}) }),
+				});
+			}
+		}
+	}
+
+	const failedBatches = new Set<number>();
+	const output: INodeExecutionData[] = entries.map((entry) => {
+		const pairedItem = { item: entry.itemIndex };
+		if (entry.error) {
+			return {
+				json: {
+					status: 'rejected',
+					error: entry.error.message,
+					errorDescription: entry.error.description ?? null,
+					input: entry.input,
+				},
+				error: entry.error,
+				pairedItem,
+			};
+		}
+		const json = results.get(entry) as IDataObject;
+		if (json.status === 'failed') failedBatches.add(json.batch as number);
+		return { json, pairedItem };
+	});
+
+	if (failedBatches.size && !continueOnFail) {
+		const failed = output.filter((item) => item.json.status === 'failed');
+		const sent = output.length - failed.length;
+		throw new NodeApiError(
+			node,
+			{ message: String(failed[0].json.error) },
+			{
+				message: `${failedBatches.size} of ${chunks.length} import batches failed: ${String(failed[0].json.error)}`,
+				description: `Batches ${[...failedBatches].join(', ')} (${failed.length} contacts) failed; ${sent} contacts were imported. Turn on Settings → On Error → Continue to get one item per contact with its status.`,
+			},
+		);
+	}
+	return [output];
+}

@@ -1,0 +1,48 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	botAndCustomerIds,
+	pagedOptions,
+	returnAllAndLimit,
+	simplify,
+} from '../../shared/descriptions';
+import { buildWith, listResponse, pagedRequest, prepareRequest } from '../../shared/routing';
+import { objectId } from '../../shared/validation';
+import type { ConversationResource } from './index';
+
+/** GET /inbox/direct/chats lists one bot's conversations; `type` picks leads or the other chats. */
+export function conversationGetAllRouting(resource: ConversationResource) {
+	return {
+		request: {
+			method: 'GET' as const,
+			url: '/inbox/direct/chats',
+			qs: { type: resource === 'lead' ? 'lead' : 'non-lead' },
+		},
+		send: {
+			preSend: [
+				prepareRequest,
+				buildWith((context, request) => {
+					request.qs = {
+						...request.qs,
+						botId: objectId('Bot ID', context.getNodeParameter('botId', '')),
+						customerId: objectId('Customer ID', context.getNodeParameter('customerId', '')),
+						page: 1,
+					};
+				}),
+			],
+			paginate: true,
+		},
+		operations: { pagination: pagedRequest },
+		output: { postReceive: [listResponse] },
+	};
+}
+
+export function conversationGetAllDescription(resource: ConversationResource): INodeProperties[] {
+	const show = { resource: [resource], operation: ['getAll'] };
+	return [
+		...botAndCustomerIds(show),
+		...returnAllAndLimit(show),
+		simplify(show),
+		pagedOptions(show),
+	];
+}

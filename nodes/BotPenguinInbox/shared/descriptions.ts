@@ -1,0 +1,209 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_MAX_PAGES } from './routing';
+import { DEFAULT_MAX_RETRIES } from './transport';
+
+/** Description fragments shared by several resources. Each takes where it is shown. */
+type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+export const CONVERSATION_STATUSES = [
+	{ name: 'Open', value: 'OPEN' },
+	{ name: 'In Progress', value: 'INPROGRESS' },
+	{ name: 'Review', value: 'REVIEW' },
+	{ name: 'On Hold', value: 'ONHOLD' },
+	// BotPenguin's own spelling; the API rejects "DEPENDENCY".
+	{ name: 'Dependency', value: 'DEPENDANCY' },
+	{ name: 'Closed', value: 'CLOSED' },
+];
+
+export function returnAllAndLimit(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: { show },
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+export function simplify(show: Show): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		displayOptions: { show },
+		default: true,
+		description:
+			'Whether to return flat items (ID, name, email, phone in +E.164, tags, attributes as an object, status, timestamps) instead of the raw BotPenguin objects',
+	};
+}
+
+export function botAndCustomerIds(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Bot ID',
+			name: 'botId',
+			type: 'string',
+			required: true,
+			displayOptions: { show },
+			default: '',
+			placeholder: 'e.g. 63d9ffa77a8d152facbe2f2f',
+			description:
+				'ID of the bot: the first ID in the bot page URL page.botpenguin.com/{BotId}/{CustomerId}, or the first value in the website embed script',
+		},
+		{
+			displayName: 'Customer ID',
+			name: 'customerId',
+			type: 'string',
+			required: true,
+			displayOptions: { show },
+			default: '',
+			placeholder: 'e.g. 5fed38e56fb193dcc6c933f5',
+			description:
+				'ID of your BotPenguin account: the second ID in page.botpenguin.com/{BotId}/{CustomerId}, or the second value in the embed script',
+		},
+	];
+}
+
+export const tagsField: INodeProperties = {
+	displayName: 'Tags',
+	name: 'tags',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. vip, newsletter',
+	description: 'Tag names, separated by commas, or an expression that returns an array',
+};
+
+export const attributesField: INodeProperties = {
+	displayName: 'Attributes',
+	name: 'attributes',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Attribute',
+	default: {},
+	description: 'Custom attributes; each key may appear once',
+	options: [
+		{
+			displayName: 'Attribute',
+			name: 'attribute',
+			values: [
+				{
+					displayName: 'Key',
+					name: 'key',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. plan',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. pro',
+				},
+			],
+		},
+	],
+};
+
+export const notesField: INodeProperties = {
+	displayName: 'Notes',
+	name: 'notes',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Note',
+	default: {},
+	description: 'Notes to add to the conversation',
+	options: [
+		{
+			displayName: 'Note',
+			name: 'note',
+			values: [
+				{
+					displayName: 'Title',
+					name: 'title',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. Follow-up',
+				},
+				{
+					displayName: 'Description',
+					name: 'description',
+					type: 'string',
+					typeOptions: { rows: 2 },
+					default: '',
+					placeholder: 'e.g. Called back, wants a demo on Monday',
+				},
+			],
+		},
+	],
+};
+
+const maxRetriesOption: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 10 },
+	default: DEFAULT_MAX_RETRIES,
+	description:
+		'How often to retry a request that failed for a passing reason (rate limit, server busy, connection reset), with growing waits. 0 turns retries off.',
+};
+
+/** Options of the Get Many operations that page through BotPenguin's listing. */
+export function pagedOptions(show: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'Max Pages',
+				name: 'maxPages',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_PAGES,
+				description:
+					'Safety stop: the run fails after this many pages, so a server that never ends its listing cannot keep the workflow busy forever',
+			},
+			maxRetriesOption,
+			{
+				displayName: 'Stop at Short Page',
+				name: 'stopAtShortPage',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a page with fewer records than the earlier ones ends the listing. This saves the request for the empty page at the end. Turn off if your BotPenguin returns pages of varying size: the node then reads until an empty page.',
+			},
+		],
+	};
+}
+
+/** Options of operations that send one request per item. */
+export function requestOptions(show: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		default: {},
+		options: [maxRetriesOption],
+	};
+}
+
+export { maxRetriesOption };

@@ -1,0 +1,97 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/**
+ * Bad user input found by a pure helper (phone splitting, id lists, dates …). The node turns it into
+ * a NodeOperationError for the item, before any request is sent.
+ */
+export class InvalidInput extends Error {
+	constructor(
+		readonly field: string,
+		readonly problem: string,
+		readonly fix: string,
+	) {
+		super(`${field}: ${problem}`);
+		this.name = 'InvalidInput';
+	}
+}
+
+export function inputError(
+	node: INode,
+	error: InvalidInput,
+	itemIndex: number,
+	where?: string,
+): NodeOperationError {
+	const place = where ? ` (${where})` : '';
+	return new NodeOperationError(node, `Invalid ${error.field}: ${error.problem}${place}`, {
+		itemIndex,
+		description: error.fix,
+	});
+}
+
+/** Runs `build` and reports InvalidInput as an item error naming the field and the fix. */
+export function asItemError<T>(node: INode, itemIndex: number, build: () => T): T {
+	try {
+		return build();
+	} catch (error) {
+		throw error instanceof InvalidInput
+			? inputError(node, error, itemIndex)
+			: asNodeError(node, error, itemIndex);
+	}
+}
+
+/** Errors this package raised pass through unchanged; anything else becomes a NodeOperationError. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+/** What the retry loop needs to know about a failed request. */
+export interface FailureInfo {
+	/** HTTP status, or undefined when no response arrived. */
+	status?: number;
+	/** Node error code of a transport failure (ECONNRESET, ETIMEDOUT, ECONNABORTED …). */
+	networkCode?: string;
+	/** Delay the server asked for with Retry-After, in milliseconds. */
+	retryAfterMs?: number;
+}
+
+const failures = new WeakMap<object, FailureInfo>();
+
+export function failureInfo(error: unknown): FailureInfo | undefined {
+	return typeof error === 'object' && error !== null ? failures.get(error) : undefined;
+}
+
+export interface ApiErrorParts {
+	message: string;
+	description?: string;
+	itemIndex?: number;
+	info: FailureInfo;
+}
+
+/**
+ * The only way this package builds an API error: the message is already redacted by the caller, and
+ * the error carries no request options (which would hold the token), only the text and the status.
+ */
+export function apiError(node: INode, parts: ApiErrorParts): NodeApiError {
+	const httpCode = parts.info.status !== undefined ? String(parts.info.status) : undefined;
+	const cause: JsonObject = { message: parts.message };
+	if (httpCode) cause.httpCode = httpCode;
+	const error = new NodeApiError(node, cause, {
+		message: parts.message,
+		description: parts.description,
+		httpCode,
+		itemIndex: parts.itemIndex,
+	});
+	failures.set(error, parts.info);
+	return error;
+}
+
+/** Removes every occurrence of the secrets from a text that may be shown to the user. */
+export function redact(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (secret.length >= 4) out = out.split(secret).join('***');
+	}
+	return out;
+}

@@ -1,0 +1,245 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
+
+import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
+import { apiError, asItemError, asNodeError, failureInfo } from './errors';
+import { simplifyRecord } from './simplify';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_TIMEOUT_MS,
+	checkBaseUrl,
+	interpretResponse,
+	transportError,
+	withRetries,
+} from './transport';
+import type { RawResponse, RetryScope } from './transport';
+
+/**
+ * The declarative engine's hooks, written once and referenced by every operation:
+ * - `prepareRequest` (preSend): checks the credential's base URL and sets the timeout;
+ * - `listResponse` / `writeResponse` (postReceive): map BotPenguin's envelope and errors;
+ * - `pagedRequest` / `singleRequest` (the `pagination` hook, enabled on every operation because it is
+ *   the engine's only place where our code wraps the HTTP call): retries and paging.
+ */
+
+export const DEFAULT_MAX_PAGES = 10_000;
+
+type Options = { maxRetries?: number; maxPages?: number; stopAtShortPage?: boolean };
+
+function options(context: IExecuteSingleFunctions): Options {
+	return context.getNodeParameter('options', {}) as Options;
+}
+
+export async function secretsOf(context: Pick<IExecuteSingleFunctions, 'getCredentials'>) {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const raw = String(credentials.apiToken ?? '');
+	return [raw, raw.trim(), cleanApiToken(raw)];
+}
+
+/** The request timeout: n8n's Settings → Request Options → Timeout when set, else ours. */
+export function effectiveTimeout(configured: unknown): number {
+	return typeof configured === 'number' && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
+}
+
+export async function baseUrlOf(context: Parameters<typeof secretsOf>[0]) {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	return checkBaseUrl(credentials.baseUrl);
+}
+
+export const BASE_URL_HELP =
+	'Use the API host only, e.g. https://api.v7.botpenguin.com or your white-label host such as https://api-v7.express-chat.com.';
+
+export async function prepareRequest(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const baseUrl = await baseUrlOf(this);
+	if (typeof baseUrl !== 'string') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Invalid Base URL in the BotPenguin Inbox credential: ${baseUrl.problem}`,
+			{
+				itemIndex: this.getItemIndex(),
+				description: BASE_URL_HELP,
+			},
+		);
+	}
+	requestOptions.baseURL = baseUrl;
+	// The engine sets 5 minutes when the user left Request Options → Timeout empty.
+	requestOptions.timeout = effectiveTimeout(this.getNodeParameter('requestOptions.timeout', 0));
+	return requestOptions;
+}
+
+/** A preSend that builds part of the request from validated parameters. */
+export function buildWith(
+	build: (context: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => void,
+) {
+	return async function (
+		this: IExecuteSingleFunctions,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		asItemError(this.getNode(), this.getItemIndex(), () => build(this, requestOptions));
+		return requestOptions;
+	};
+}
+
+async function unwrap(context: IExecuteSingleFunctions, response: IN8nHttpFullResponse, expectList: boolean) {
+	const raw = response as unknown as RawResponse;
+	const result = interpretResponse(raw, expectList, []);
+	if (result.ok) return result;
+	// Only the failure path needs the token, to redact it from whatever BotPenguin echoed back.
+	const redacted = interpretResponse(raw, expectList, await secretsOf(context));
+	if (redacted.ok) return redacted;
+	throw apiError(context.getNode(), { ...redacted, itemIndex: context.getItemIndex() });
+}
+
+export async function listResponse(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const { data = [] } = await unwrap(this, response, true);
+	const simplify = this.getNodeParameter('simplify', false) as boolean;
+	return data.map((record) => ({ json: simplify ? simplifyRecord(record) : record }));
+}
+
+/** postReceive for writes: BotPenguin answers with a bare envelope, so the item also says what was sent. */
+export function writeResponse(describe: (context: IExecuteSingleFunctions) => IDataObject) {
+	return async function (
+		this: IExecuteSingleFunctions,
+		_items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	): Promise<INodeExecutionData[]> {
+		const { envelope } = await unwrap(this, response, false);
+		return [
+			{
+				json: {
+					success: envelope.success ?? true,
+					message: envelope.message ?? '',
+					...describe(this),
+				},
+			},
+		];
+	};
+}
+
+type RequestData = DeclarativeRestApiSettings.ResultOptions;
+
+async function send(
+	context: IExecutePaginationFunctions,
+	requestData: RequestData,
+	scope: RetryScope,
+): Promise<INodeExecutionData[]> {
+	const maxRetries = options(context).maxRetries ?? DEFAULT_MAX_RETRIES;
+	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
+	const node = context.getNode();
+	return await withRetries({ node, scope, maxRetries }, async () => {
+		try {
+			return await context.makeRoutingRequest(requestData);
+		} catch (error) {
+			// Our own errors pass; anything else is the transport's, whose object holds the token.
+			throw failureInfo(error) || error instanceof NodeOperationError
+				? asNodeError(node, error)
+				: transportError(node, error, timeoutMs, context.getItemIndex());
+		}
+	});
+}
+
+/** The `pagination` hook of operations that make one request. */
+export function singleRequest(scope: RetryScope) {
+	return async function (
+		this: IExecutePaginationFunctions,
+		requestData: RequestData,
+	): Promise<INodeExecutionData[]> {
+		return await send(this, requestData, scope);
+	};
+}
+
+/** Same request, another page; the page goes where the first request had it (body or query). */
+function atPage(requestData: RequestData, page: number): RequestData {
+	const { options: request } = requestData;
+	const body = request.body as IDataObject | undefined;
+	const inBody = body !== undefined && typeof body === 'object' && 'page' in body;
+	return {
+		...requestData,
+		options: inBody
+			? { ...request, body: { ...body, page } }
+			: { ...request, qs: { ...(request.qs ?? {}), page } },
+	};
+}
+
+function recordKey(json: IDataObject): string | undefined {
+	const key = json._id ?? json.id ?? json.uuid;
+	return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
+}
+
+/**
+ * The `pagination` hook of Get Many. BotPenguin pages by number (1, 2, 3 …) and documents neither a
+ * page size nor a total, so:
+ * - every page repeats the original filters (n8n#20947 is why this is not generic pagination);
+ * - Limit N stops as soon as N records are in hand, so it costs ⌈N / page size⌉ requests;
+ * - an empty page ends the run; so does a page shorter than the longest one seen (the page size is
+ *   learnt from the data), unless the user turned "Stop at Short Page" off;
+ * - each page is retried on its own; a record already returned is not returned again; a page with
+ *   nothing new means the server ignores `page`, which stops the run with an error, as does passing
+ *   Max Pages.
+ */
+export async function pagedRequest(
+	this: IExecutePaginationFunctions,
+	requestData: RequestData,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
+	const { maxPages = DEFAULT_MAX_PAGES, stopAtShortPage = true } = options(this);
+	const results: INodeExecutionData[] = [];
+	const seen = new Set<string>();
+	let longestPage = 0;
+
+	for (let page = 1; ; page++) {
+		if (page > maxPages) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Stopped after ${maxPages} pages: BotPenguin kept sending full pages`,
+				{
+					itemIndex: this.getItemIndex(),
+					description: `${results.length} records were received. If the account really holds more, raise Options → Max Pages; otherwise the server is not ending its listing.`,
+				},
+			);
+		}
+		const items = await send(this, atPage(requestData, page), 'read');
+		if (items.length === 0) break;
+		let fresh = 0;
+		for (const item of items) {
+			const key = recordKey(item.json);
+			if (key !== undefined) {
+				if (seen.has(key)) continue;
+				seen.add(key);
+			}
+			fresh++;
+			results.push(item);
+			if (results.length >= limit) return results;
+		}
+		if (fresh === 0) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`BotPenguin sent page ${page} with only records it had already sent`,
+				{
+					itemIndex: this.getItemIndex(),
+					description: `The server seems to ignore the page number, so the node stopped after ${page} requests instead of looping. ${results.length} distinct records were received.`,
+				},
+			);
+		}
+		if (stopAtShortPage && items.length < longestPage) break;
+		longestPage = Math.max(longestPage, items.length);
+	}
+	return results;
+}

@@ -1,0 +1,330 @@
+import { sleep } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { apiError, asNodeError, failureInfo, redact } from './errors';
+import type { FailureInfo } from './errors';
+
+export const CREDENTIAL_TYPE = 'botPenguinInboxApi';
+export const DEFAULT_BASE_URL = 'https://api.v7.botpenguin.com';
+/** n8n's own default is 5 minutes; an unattended sync should notice a stuck request sooner. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 3;
+
+const TOKEN_HELP =
+	'Check the API token in the BotPenguin Inbox credential: in BotPenguin open More → API Tokens ' +
+	'(More → Developer → API Access Token on some accounts), copy the token and paste it again.';
+
+// ---------------------------------------------------------------------------------------------
+// Retry policy
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Which failures may be repeated depends on what a repeat can do:
+ * - `read`: listings change nothing, so every transient failure is retried.
+ * - `idempotentWrite`: the import upserts by phone number and the status update sets an absolute
+ *   status; sending the same body twice leaves the same state, so these retry like reads.
+ * - `write`: the chat/lead update may append its notes, so a repeat after the server might have
+ *   processed the request could add them twice. Only failures that mean "not processed" are retried:
+ *   429 (rejected by the rate limiter), 503 (service unavailable) and a refused connection.
+ */
+export type RetryScope = 'read' | 'idempotentWrite' | 'write';
+
+const RETRY_STATUSES: Record<RetryScope, readonly number[]> = {
+	read: [429, 502, 503, 504],
+	idempotentWrite: [429, 502, 503, 504],
+	write: [429, 503],
+};
+
+const TRANSIENT_NETWORK_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'UND_ERR_SOCKET',
+];
+const NOT_SENT_NETWORK_CODES = ['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND'];
+
+export function isRetryable(info: FailureInfo, scope: RetryScope): boolean {
+	if (info.status !== undefined) return RETRY_STATUSES[scope].includes(info.status);
+	if (info.networkCode === undefined) return false;
+	const codes = scope === 'write' ? NOT_SENT_NETWORK_CODES : TRANSIENT_NETWORK_CODES;
+	return codes.includes(info.networkCode);
+}
+
+const BASE_DELAY_MS = 500;
+const MAX_BACKOFF_MS = 15_000;
+/** A Retry-After far in the future would stall a whole workflow; past this, give up and report. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gave one. */
+export function retryDelay(attempt: number, retryAfterMs?: number, random = Math.random): number {
+	if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), MAX_RETRY_AFTER_MS);
+	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** attempt);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	if (value === undefined || value === null) return undefined;
+	const text = String(Array.isArray(value) ? value[0] : value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	return isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface RetryOptions {
+	node: INode;
+	scope: RetryScope;
+	maxRetries: number;
+	/** Called before each wait, e.g. to log; never receives secrets. */
+	onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the retries are used up. The error thrown last
+ * is rethrown with the number of attempts in its description.
+ */
+export async function withRetries<T>(options: RetryOptions, attempt: () => Promise<T>): Promise<T> {
+	for (let tries = 0; ; tries++) {
+		try {
+			return await attempt();
+		} catch (error) {
+			const info = failureInfo(error);
+			const retryable = info !== undefined && isRetryable(info, options.scope);
+			const tooLong = info?.retryAfterMs !== undefined && info.retryAfterMs > MAX_RETRY_AFTER_MS;
+			if (!retryable || tooLong || tries >= options.maxRetries) {
+				if (retryable && tries > 0) noteAttempts(error, tries + 1);
+				throw asNodeError(options.node, error);
+			}
+			const delay = retryDelay(tries, info.retryAfterMs);
+			options.onRetry?.(tries + 1, delay, (error as Error).message);
+			await sleep(delay);
+		}
+	}
+}
+
+function noteAttempts(error: unknown, attempts: number) {
+	const target = error as { description?: string | null };
+	const note = `Gave up after ${attempts} attempts.`;
+	target.description = target.description ? `${target.description} ${note}` : note;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+export interface RawResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+export interface Envelope extends IDataObject {
+	success?: boolean;
+	message?: string;
+	code?: number;
+}
+
+export type Interpretation =
+	| { ok: true; envelope: Envelope; data?: IDataObject[] }
+	| { ok: false; message: string; description?: string; info: FailureInfo };
+
+function header(headers: Record<string, unknown> | undefined, name: string): unknown {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
+function snippet(text: string): string {
+	const flat = text
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+/** BotPenguin's `message` plus any strings in `data` (its validation errors come that way). */
+function apiMessage(envelope: Envelope): string {
+	const parts: string[] = [];
+	if (typeof envelope.message === 'string' && envelope.message.trim()) parts.push(envelope.message.trim());
+	const data = envelope.data;
+	if (Array.isArray(data)) {
+		for (const entry of data) if (typeof entry === 'string' && entry.trim()) parts.push(entry.trim());
+	} else if (typeof data === 'string' && data.trim()) {
+		parts.push(data.trim());
+	}
+	return parts.join(' — ');
+}
+
+function parseBody(body: unknown): { value?: unknown; raw?: string } {
+	if (typeof body !== 'string') return { value: body };
+	if (body.trim() === '') return { value: undefined, raw: body };
+	try {
+		return { value: JSON.parse(body) };
+	} catch {
+		return { raw: body };
+	}
+}
+
+/**
+ * Turns an HTTP response (the node sends with `ignoreHttpStatusErrors`, so every status arrives here)
+ * into data or a failure with a message a user can act on. `secrets` are redacted from every text.
+ */
+export function interpretResponse(
+	response: RawResponse,
+	expectList: boolean,
+	secrets: readonly string[],
+): Interpretation {
+	const status = response.statusCode;
+	const clean = (text: string) => redact(text, secrets);
+	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+	const info: FailureInfo = { status, retryAfterMs };
+	const { value, raw } = parseBody(response.body);
+	const envelope =
+		value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Envelope) : undefined;
+	const said = envelope ? clean(apiMessage(envelope)) : '';
+	const quote = said ? `: ${said}` : '';
+
+	if (status === 401 || (status === 400 && /token|unauthori[sz]ed|authtype/i.test(said))) {
+		return {
+			ok: false,
+			message: `BotPenguin rejected the API token (HTTP ${status})${quote}`,
+			description: TOKEN_HELP,
+			info,
+		};
+	}
+	if (status === 429) {
+		return {
+			ok: false,
+			message: `BotPenguin is limiting the request rate (HTTP 429)${quote}`,
+			description:
+				'The node waits and retries on its own. If this keeps happening, run fewer items at once (Settings → Request Options → Batching) or lower the Batch Size.',
+			info,
+		};
+	}
+	if (raw !== undefined && status >= 200 && status < 300) {
+		const contentType = String(header(response.headers, 'content-type') ?? 'unknown content type');
+		return {
+			ok: false,
+			message: `BotPenguin sent a response that is not JSON (HTTP ${status}, ${contentType})`,
+			description: raw.trim() ? `It begins: ${clean(snippet(raw))}` : 'The body was empty.',
+			info,
+		};
+	}
+	if (status >= 500) {
+		const page = raw !== undefined ? ` It sent an error page: ${clean(snippet(raw))}` : '';
+		return {
+			ok: false,
+			message: `BotPenguin had a server error (HTTP ${status})${quote}`,
+			description: `The service (or a proxy in front of it) failed.${page}`,
+			info,
+		};
+	}
+	if (status >= 400 || status < 200) {
+		const page = raw !== undefined ? ` It sent: ${clean(snippet(raw))}` : '';
+		return {
+			ok: false,
+			message: `BotPenguin rejected the request (HTTP ${status})${quote}`,
+			description: status === 404 ? `Check the credential's Base URL.${page}` : `Check the values of this item.${page}`,
+			info,
+		};
+	}
+	if (!envelope) {
+		return {
+			ok: false,
+			message: `BotPenguin sent an unexpected response (HTTP ${status}): expected a JSON object`,
+			description: `Received: ${clean(snippet(JSON.stringify(value) ?? 'nothing'))}`,
+			info,
+		};
+	}
+	if (envelope.success === false) {
+		return {
+			ok: false,
+			message: `BotPenguin reported a failure${quote || ' without a message'}`,
+			description: `HTTP ${status}, code ${String(envelope.code ?? 'none')}.`,
+			info,
+		};
+	}
+	if (expectList) {
+		if (!Array.isArray(envelope.data)) {
+			return {
+				ok: false,
+				message: 'BotPenguin sent a response without a data list',
+				description: `Expected "data" to be an array; got ${envelope.data === undefined ? 'no "data" field' : typeof envelope.data}.`,
+				info,
+			};
+		}
+		return { ok: true, envelope, data: envelope.data as IDataObject[] };
+	}
+	return { ok: true, envelope };
+}
+
+/** Throws the API error for a failed interpretation. */
+export function unwrap(
+	node: INode,
+	result: Interpretation,
+	itemIndex?: number,
+): { envelope: Envelope; data?: IDataObject[] } {
+	if (result.ok) return result;
+	throw apiError(node, { ...result, itemIndex });
+}
+
+/**
+ * A request that never got a response (reset, timeout, refused). The original error holds the request
+ * options, token included, so only its code and a fixed text come out.
+ */
+export function transportError(node: INode, error: unknown, timeoutMs: number, itemIndex?: number) {
+	const code = networkCode(error);
+	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String((error as Error)?.message));
+	const message = timedOut
+		? `BotPenguin did not answer within ${Math.round(timeoutMs / 1000)} s`
+		: `Could not reach BotPenguin (${code ?? 'network error'})`;
+	const description = timedOut
+		? 'The node retried where that is safe. Raise the timeout under Settings → Request Options → Timeout if BotPenguin is slow for you.'
+		: "Check the credential's Base URL and the network between n8n and BotPenguin.";
+	return apiError(node, {
+		message,
+		description,
+		itemIndex,
+		info: { networkCode: timedOut ? 'ETIMEDOUT' : (code ?? 'UNKNOWN') },
+	});
+}
+
+export function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Base URL
+// ---------------------------------------------------------------------------------------------
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The credential's Base URL must be a bare https origin (http only for this machine, for tests and
+ * local proxies): a path, query or user:password in it would be sent along with the token.
+ */
+export function checkBaseUrl(raw: unknown): string | { problem: string } {
+	const text = String(raw ?? '').trim() || DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return { problem: `"${text}" is not a URL` };
+	}
+	if (url.username || url.password) return { problem: 'it contains a user name or password' };
+	if (url.search || url.hash) return { problem: 'it contains a query string or fragment' };
+	if (url.pathname !== '/' && url.pathname !== '') return { problem: `it contains a path (${url.pathname})` };
+	if (url.protocol === 'https:') return url.origin;
+	if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url.origin;
+	return { problem: `it must start with https:// (http:// is only accepted for localhost), not ${url.protocol}//` };
+}

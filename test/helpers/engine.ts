@@ -1,0 +1,207 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/**
+ * Runs the node the way n8n runs it: a real `Workflow`, `WorkflowExecute` (which drives RoutingNode for
+ * the declarative operations and the custom operation for the import), and the credential applied
+ * through its own `authenticate`. Nothing of the node's context is mocked.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// n8n-core's InstanceSettings writes a config file under the user folder when first loaded.
+process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'bp-n8n-'));
+
+import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	LoggerProxy,
+	Workflow,
+	createRunExecutionData,
+} from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { BotPenguinInboxApi } from '../../credentials/BotPenguinInboxApi.credentials';
+import { BotPenguinInbox } from '../../nodes/BotPenguinInbox/BotPenguinInbox.node';
+
+export const NODE_NAME = 'BotPenguin Inbox';
+const NODE_TYPE = 'n8n-nodes-botpenguin-inbox.botPenguinInbox';
+
+const credentialType = new BotPenguinInboxApi();
+
+function loadNodeType(): INodeType {
+	const nodeType = new BotPenguinInbox();
+	// n8n's loader adds "Request Options" (batching, proxy, timeout) to declarative nodes; do the same.
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	return nodeType;
+}
+
+const nodeType = loadNodeType();
+
+const nodeTypes: INodeTypes = {
+	getByName: () => nodeType,
+	getByNameAndVersion: () => nodeType,
+	getKnownTypes: () => ({}),
+};
+
+/** Captures what n8n and the node log, so tests can check that no secret is ever written. */
+export const logs: string[] = [];
+function capture(level: string) {
+	return (message: string, meta?: object) => {
+		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	};
+}
+LoggerProxy.init({
+	error: capture('error'),
+	warn: capture('warn'),
+	info: capture('info'),
+	debug: capture('debug'),
+} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	/** As n8n's CredentialsHelper does for a function authenticator. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = credentialType.authenticate as (
+			c: ICredentialDataDecryptedObject,
+			r: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>;
+		return await authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by the node');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	credentials: { apiToken: string; baseUrl: string };
+	/** Input items (default: one empty item). */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+	timezone?: string;
+}
+
+export interface RunResult {
+	/** The node's output items (main output 0), error items included. */
+	items: INodeExecutionData[];
+	/** The node's error when the run failed. */
+	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
+	run: IRun;
+}
+
+let executionCounter = 0;
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const node: INode = {
+		id: '5b8a0f2e-1c1d-4c52-9a77-6b1e0c0f0001',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { botPenguinInboxApi: { id: 'cred-1', name: 'BotPenguin Inbox account' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflowData: IWorkflowBase = {
+		id: 'wf-test',
+		name: 'BotPenguin Inbox test',
+		active: false,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		settings: { executionOrder: 'v1', timezone: options.timezone ?? 'UTC' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes: workflowData.nodes,
+		connections: workflowData.connections,
+		active: false,
+		nodeTypes,
+		settings: workflowData.settings,
+	});
+
+	const executionId = `exec-${++executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const additionalData = {
+		hooks,
+		credentialsHelper: new CredentialsHelper(options.credentials),
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+		userId: 'user-1',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [executeData] },
+	});
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const run = await execution.processRunExecutionData(workflow);
+
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
+	return { items: taskData?.data?.main?.[0] ?? [], error, run };
+}
+
+/** Output items as plain JSON objects. */
+export function jsonOf(result: RunResult): IDataObject[] {
+	return result.items.map((item) => item.json);
+}
