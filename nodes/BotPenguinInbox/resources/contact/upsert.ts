@@ -397,6 +397,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 	const output: INodeExecutionData[] = entries.map((entry) => {
 		const pairedItem = { item: entry.itemIndex };
 		if (entry.error) {
+			// Not an n8n error item (n8n would reduce its JSON to the message): the input stays visible.
 			return {
 				json: {
 					status: 'rejected',
@@ -404,7 +405,6 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 					errorDescription: entry.error.description ?? null,
 					input: entry.input,
 				},
-				error: entry.error,
 				pairedItem,
 			};
 		}
