@@ -7,6 +7,7 @@ module.exports = {
 	// Each test file starts its own simulator on a random loopback port; two workers fit 2 cores.
 	maxWorkers: 2,
 	testTimeout: 30_000,
+	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},

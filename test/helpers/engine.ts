@@ -35,7 +35,7 @@ import type {
 } from 'n8n-workflow';
 
 import { BotPenguinInboxApi } from '../../credentials/BotPenguinInboxApi.credentials';
-import { BotPenguinInbox } from '../../nodes/BotPenguinInbox/BotPenguinInbox.node';
+import { BotPenguinInbox } from '../../nodes/BotPenguinInbox/BotPenguinInbox.node.ts';
 
 export const NODE_NAME = 'BotPenguin Inbox';
 const NODE_TYPE = 'n8n-nodes-botpenguin-inbox.botPenguinInbox';
@@ -51,11 +51,15 @@ function loadNodeType(): INodeType {
 
 const nodeType = loadNodeType();
 
-const nodeTypes: INodeTypes = {
-	getByName: () => nodeType,
-	getByNameAndVersion: () => nodeType,
-	getKnownTypes: () => ({}),
-};
+function nodeTypesOf(type: INodeType): INodeTypes {
+	return {
+		getByName: () => type,
+		getByNameAndVersion: () => type,
+		getKnownTypes: () => ({}),
+	};
+}
+
+const nodeTypes = nodeTypesOf(nodeType);
 
 /** Captures what n8n and the node log, so tests can check that no secret is ever written. */
 export const logs: string[] = [];
@@ -127,6 +131,11 @@ export interface RunOptions {
 	items?: IDataObject[];
 	continueOnFail?: boolean;
 	timezone?: string;
+	/**
+	 * Run another node type under the same name instead of BotPenguin Inbox, e.g. the stand-in node n8n
+	 * builds to run a credential's `test` request.
+	 */
+	nodeType?: INodeType;
 }
 
 export interface RunResult {
@@ -167,7 +176,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		nodes: workflowData.nodes,
 		connections: workflowData.connections,
 		active: false,
-		nodeTypes,
+		nodeTypes: options.nodeType ? nodeTypesOf(options.nodeType) : nodeTypes,
 		settings: workflowData.settings,
 	});
 

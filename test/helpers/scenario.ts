@@ -1,0 +1,84 @@
+/**
+ * Plumbing for the scenario tests in test/node: one simulator per test file, fresh data before every
+ * test, and short ways to run the node against it and to look at what went over the wire.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { jsonOf, runNode } from './engine';
+import type { RunOptions, RunResult } from './engine';
+import { startSimulator } from '../simulator/server';
+import type { RecordedRequest, Simulator, SimulatorOptions } from '../simulator/server';
+
+export interface Scenario {
+	/** The file's simulator; its data is regenerated and its requests cleared before every test. */
+	readonly sim: Simulator;
+	/** Credentials that the simulator accepts. */
+	readonly credentials: { apiToken: string; baseUrl: string };
+	/** Runs the node with these parameters against the simulator. */
+	run(parameters: INodeParameters, options?: Partial<RunOptions>): Promise<RunResult>;
+}
+
+/**
+ * Starts a simulator for the calling test file (beforeAll/afterAll) and resets it before each test,
+ * including the options a test may have changed with `setOptions`.
+ */
+export function useSimulator(options: SimulatorOptions = {}): Scenario {
+	let sim: Simulator | undefined;
+	const scenario: Scenario = {
+		get sim() {
+			if (!sim) throw new Error('The simulator is not running (use the scenario inside a test)');
+			return sim;
+		},
+		get credentials() {
+			return { apiToken: scenario.sim.token, baseUrl: scenario.sim.url };
+		},
+		async run(parameters, extra = {}) {
+			return await runNode({ credentials: scenario.credentials, ...extra, parameters });
+		},
+	};
+	beforeAll(async () => {
+		sim = await startSimulator(options);
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	beforeEach(() => {
+		scenario.sim.reset();
+		scenario.sim.setOptions({
+			pageSize: options.pageSize ?? 20,
+			latencyMs: options.latencyMs ?? 0,
+			badTokenStatus: options.badTokenStatus ?? 401,
+		});
+	});
+	return scenario;
+}
+
+/** The recorded requests to one endpoint, in order. */
+export function requestsTo(sim: Simulator, method: string, path: string): RecordedRequest[] {
+	return sim.requests.filter((request) => request.method === method && request.path === path);
+}
+
+/** The JSON body of a recorded request, typed for reading. */
+export function bodyOf<T = IDataObject>(request: RecordedRequest): T {
+	return request.body as T;
+}
+
+/** The error of a run, or a failed expectation that names what came out instead. */
+export function errorOf(result: RunResult): NonNullable<RunResult['error']> {
+	if (!result.error) {
+		throw new Error(`Expected the run to fail, but it returned ${JSON.stringify(jsonOf(result)).slice(0, 300)}`);
+	}
+	return result.error;
+}
+
+/** Everything a user could read about a failed run: message, description and the error items. */
+export function errorText(result: RunResult): string {
+	const parts: string[] = [];
+	if (result.error) parts.push(result.error.message, String(result.error.description ?? ''));
+	for (const item of result.items) {
+		if (item.error) parts.push(item.error.message, String(item.error.description ?? ''));
+	}
+	return parts.join('\n');
+}
+
+export { jsonOf };
