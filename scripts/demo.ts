@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable no-console, @n8n/community-nodes/no-restricted-globals */
 /**
  * The quick-start's main job: starts the bundled BotPenguin simulator on 127.0.0.1, runs the node
  * through n8n's real execution engine for the jobs the example workflows do, and prints what the node
