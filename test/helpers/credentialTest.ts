@@ -20,7 +20,10 @@ export interface CredentialTestOutcome {
 function get(value: unknown, path: string): unknown {
 	return path
 		.split('.')
-		.reduce<unknown>((current, key) => (current as Record<string, unknown> | undefined)?.[key], value);
+		.reduce<unknown>(
+			(current, key) => (current as Record<string, unknown> | undefined)?.[key],
+			value,
+		);
 }
 
 function standInNode(): INodeType {

@@ -119,6 +119,8 @@ class CredentialsHelper extends ICredentialsHelper {
 
 	async updateCredentials() {}
 
+	async updateCredentialsOauthTokenData() {}
+
 	getCredentialsProperties() {
 		return credentialType.properties;
 	}

@@ -53,6 +53,11 @@ export function useSimulator(options: SimulatorOptions = {}): Scenario {
 	return scenario;
 }
 
+/** Credentials the simulator rejects: its own token reversed, so the value is never a literal. */
+export function wrongCredentials(sim: Simulator): { apiToken: string; baseUrl: string } {
+	return { apiToken: [...sim.token].reverse().join(''), baseUrl: sim.url };
+}
+
 /** The recorded requests to one endpoint, in order. */
 export function requestsTo(sim: Simulator, method: string, path: string): RecordedRequest[] {
 	return sim.requests.filter((request) => request.method === method && request.path === path);
@@ -66,7 +71,9 @@ export function bodyOf<T = IDataObject>(request: RecordedRequest): T {
 /** The error of a run, or a failed expectation that names what came out instead. */
 export function errorOf(result: RunResult): NonNullable<RunResult['error']> {
 	if (!result.error) {
-		throw new Error(`Expected the run to fail, but it returned ${JSON.stringify(jsonOf(result)).slice(0, 300)}`);
+		throw new Error(
+			`Expected the run to fail, but it returned ${JSON.stringify(jsonOf(result)).slice(0, 300)}`,
+		);
 	}
 	return result.error;
 }

@@ -83,6 +83,9 @@ export function apiError(node: INode, parts: ApiErrorParts): NodeApiError {
 		httpCode,
 		itemIndex: parts.itemIndex,
 	});
+	// NodeApiError swaps any message that mentions a Node error code (ECONNRESET, ETIMEDOUT …) for a
+	// generic n8n text that names neither BotPenguin nor what the node already did: keep ours.
+	error.message = parts.message;
 	failures.set(error, parts.info);
 	return error;
 }

@@ -18,7 +18,10 @@ export function attributesToObject(value: unknown): IDataObject {
 	if (!Array.isArray(value)) return { ...object(value) } as IDataObject;
 	for (const entry of value) {
 		const pair = object(entry);
-		if (typeof pair.key === 'string' && pair.key !== '') result[pair.key] = pair.value as IDataObject[string];
+		if (typeof pair.key === 'string' && pair.key !== '') {
+			// Not `result[key] =`: a key such as "__proto__" would set the prototype and the attribute would vanish.
+			Object.defineProperty(result, pair.key, { value: pair.value, enumerable: true, writable: true, configurable: true });
+		}
 	}
 	return result;
 }
@@ -33,9 +36,8 @@ export function simplifyRecord(raw: IDataObject): IDataObject {
 	const attributes = attributesToObject(details.attributes);
 	// Imported contacts may carry the address only as an attribute.
 	const email = text(contact.email) ?? text(attributes.email) ?? text(attributes.Email);
-	const phone =
-		toE164(object(contact.phone)) ??
-		(text(details.whatsAppNumber) ? `+${String(details.whatsAppNumber).replace(/\D/g, '')}` : null);
+	const whatsApp = text(details.whatsAppNumber)?.replace(/\D/g, '');
+	const phone = toE164(object(contact.phone)) ?? (whatsApp ? `+${whatsApp}` : null);
 	const simplified: IDataObject = { id: raw._id ?? null };
 	if (raw.uuid !== undefined) simplified.uuid = raw.uuid;
 	Object.assign(simplified, {

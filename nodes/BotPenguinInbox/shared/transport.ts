@@ -97,6 +97,8 @@ export async function withRetries<T>(options: RetryOptions, attempt: () => Promi
 			const retryable = info !== undefined && isRetryable(info, options.scope);
 			const tooLong = info?.retryAfterMs !== undefined && info.retryAfterMs > MAX_RETRY_AFTER_MS;
 			if (!retryable || tooLong || tries >= options.maxRetries) {
+				if (retryable && tooLong) noteRetryAfter(error, info.retryAfterMs as number);
+				if (!retryable && info !== undefined && isRetryable(info, 'read')) noteMaybeApplied(error);
 				if (retryable && tries > 0) noteAttempts(error, tries + 1);
 				throw asNodeError(options.node, error);
 			}
@@ -105,6 +107,30 @@ export async function withRetries<T>(options: RetryOptions, attempt: () => Promi
 			await sleep(delay);
 		}
 	}
+}
+
+/** The usual advice ("the node waits and retries") is wrong when the wait asked for is too long. */
+function noteRetryAfter(error: unknown, retryAfterMs: number) {
+	const target = error as { description?: string | null };
+	target.description =
+		`BotPenguin asked to wait ${formatDuration(retryAfterMs)} before the next request (Retry-After), more than the ` +
+		`${formatDuration(MAX_RETRY_AFTER_MS)} the node waits on its own, so it did not retry. Run the workflow again later.`;
+}
+
+/** A write that failed in a way that would be retried for a read: it may have been processed. */
+function noteMaybeApplied(error: unknown) {
+	const target = error as { description?: string | null };
+	const note =
+		'Not retried: BotPenguin may have applied the update before the failure, and a repeat could add its notes twice. Check the record before running this item again.';
+	target.description = target.description ? `${target.description} ${note}` : note;
+}
+
+/** "300 ms", "30 s", "1.5 s", "60 min". */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+	const seconds = ms / 1000;
+	return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 function noteAttempts(error: unknown, attempts: number) {
@@ -181,6 +207,8 @@ export function interpretResponse(
 ): Interpretation {
 	const status = response.statusCode;
 	const clean = (text: string) => redact(text, secrets);
+	// Redacted before it is cut short too: a token cut in half by the excerpt would no longer match.
+	const excerpt = (text: string) => clean(snippet(clean(text)));
 	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
 	const info: FailureInfo = { status, retryAfterMs };
 	const { value, raw } = parseBody(response.body);
@@ -207,16 +235,16 @@ export function interpretResponse(
 		};
 	}
 	if (raw !== undefined && status >= 200 && status < 300) {
-		const contentType = String(header(response.headers, 'content-type') ?? 'unknown content type');
+		const contentType = clean(String(header(response.headers, 'content-type') ?? 'unknown content type'));
 		return {
 			ok: false,
 			message: `BotPenguin sent a response that is not JSON (HTTP ${status}, ${contentType})`,
-			description: raw.trim() ? `It begins: ${clean(snippet(raw))}` : 'The body was empty.',
+			description: raw.trim() ? `It begins: ${excerpt(raw)}` : 'The body was empty.',
 			info,
 		};
 	}
 	if (status >= 500) {
-		const page = raw !== undefined ? ` It sent an error page: ${clean(snippet(raw))}` : '';
+		const page = raw !== undefined ? ` It sent an error page: ${excerpt(raw)}` : '';
 		return {
 			ok: false,
 			message: `BotPenguin had a server error (HTTP ${status})${quote}`,
@@ -224,8 +252,17 @@ export function interpretResponse(
 			info,
 		};
 	}
+	if (status >= 300 && status < 400) {
+		// Redirects are followed by n8n; one that arrives here (304, or a redirect loop cut short) is no answer.
+		return {
+			ok: false,
+			message: `BotPenguin answered with a redirect (HTTP ${status}) instead of data`,
+			description: "Check the credential's Base URL: use the API host, e.g. https://api.v7.botpenguin.com.",
+			info,
+		};
+	}
 	if (status >= 400 || status < 200) {
-		const page = raw !== undefined ? ` It sent: ${clean(snippet(raw))}` : '';
+		const page = raw !== undefined ? ` It sent: ${excerpt(raw)}` : '';
 		return {
 			ok: false,
 			message: `BotPenguin rejected the request (HTTP ${status})${quote}`,
@@ -237,7 +274,7 @@ export function interpretResponse(
 		return {
 			ok: false,
 			message: `BotPenguin sent an unexpected response (HTTP ${status}): expected a JSON object`,
-			description: `Received: ${clean(snippet(JSON.stringify(value) ?? 'nothing'))}`,
+			description: `Received: ${excerpt(JSON.stringify(value) ?? 'nothing')}`,
 			info,
 		};
 	}
@@ -280,9 +317,12 @@ export function unwrap(
 export function transportError(node: INode, error: unknown, timeoutMs: number, itemIndex?: number) {
 	const code = networkCode(error);
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String((error as Error)?.message));
+	const reset = code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 	const message = timedOut
-		? `BotPenguin did not answer within ${Math.round(timeoutMs / 1000)} s`
-		: `Could not reach BotPenguin (${code ?? 'network error'})`;
+		? `BotPenguin did not answer within ${formatDuration(timeoutMs)}`
+		: reset
+			? `The connection to BotPenguin was closed before an answer arrived (${code})`
+			: `Could not reach BotPenguin (${code ?? 'network error'})`;
 	const description = timedOut
 		? 'The node retried where that is safe. Raise the timeout under Settings → Request Options → Timeout if BotPenguin is slow for you.'
 		: "Check the credential's Base URL and the network between n8n and BotPenguin.";

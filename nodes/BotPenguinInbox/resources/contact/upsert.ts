@@ -416,14 +416,20 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 	if (failedBatches.size && !continueOnFail) {
 		const failed = output.filter((item) => item.json.status === 'failed');
 		const sent = output.length - failed.length;
-		throw new NodeApiError(
+		// The first failure's own help (e.g. where to find the API token) must not get lost in the summary.
+		const help = failed[0].json.errorDescription ? `${String(failed[0].json.errorDescription)} ` : '';
+		const message = `${failedBatches.size} of ${chunks.length} import batches failed: ${String(failed[0].json.error)}`;
+		const summary = new NodeApiError(
 			node,
 			{ message: String(failed[0].json.error) },
 			{
-				message: `${failedBatches.size} of ${chunks.length} import batches failed: ${String(failed[0].json.error)}`,
-				description: `Batches ${[...failedBatches].join(', ')} (${failed.length} contacts) failed; ${sent} contacts were imported. Turn on Settings → On Error → Continue to get one item per contact with its status.`,
+				message,
+				description: `${help}Batches ${[...failedBatches].join(', ')} (${failed.length} contacts) failed; ${sent} contacts were imported. Turn on Settings → On Error → Continue to get one item per contact with its status.`,
 			},
 		);
+		// NodeApiError would replace a message mentioning ECONNRESET & co. with n8n's generic text.
+		summary.message = message;
+		throw summary;
 	}
 	return [output];
 }

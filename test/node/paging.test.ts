@@ -1,0 +1,91 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { errorOf, jsonOf, useSimulator } from '../helpers/scenario';
+
+const s = useSimulator({ pageSize: 20 });
+
+/** The two paged listings: contacts (page in the POST body) and leads (page in the query). */
+function listings(): [string, INodeParameters, (index: number) => unknown][] {
+	const { sim } = s;
+	return [
+		[
+			'contact → Get Many',
+			{ resource: 'contact', operation: 'getAll' },
+			(index) => (sim.requests[index].body as { page: number }).page,
+		],
+		[
+			'lead → Get Many',
+			{ resource: 'lead', operation: 'getAll', botId: sim.botId, customerId: sim.customerId },
+			(index) => Number(sim.requests[index].query.page),
+		],
+	];
+}
+const NAMES = ['contact → Get Many', 'lead → Get Many'];
+const listing = (name: string) =>
+	listings().find(([candidate]) => candidate === name) as ReturnType<typeof listings>[0];
+
+describe.each(NAMES)('%s against a server that misbehaves with pages', (name) => {
+	it('a server that ignores the page number stops Return All with a clear error after 2 requests', async () => {
+		const [, parameters, pageOf] = listing(name);
+		s.sim.addFault({ kind: 'ignorePage', times: Infinity });
+		const result = await s.run({ ...parameters, returnAll: true });
+		const error = errorOf(result);
+		expect(error.message).toBe('BotPenguin sent page 2 with only records it had already sent');
+		expect(error.description).toContain('The server seems to ignore the page number');
+		expect(error.description).toContain('20 distinct records were received');
+		expect(s.sim.requests).toHaveLength(2);
+		expect([pageOf(0), pageOf(1)]).toEqual([1, 2]);
+	});
+
+	it('a server that repeats the previous page stops the run the same way, without looping', async () => {
+		const [, parameters] = listing(name);
+		s.sim.addFault({ kind: 'repeatPage', times: Infinity });
+		const result = await s.run({ ...parameters, returnAll: true });
+		expect(errorOf(result).message).toBe(
+			'BotPenguin sent page 2 with only records it had already sent',
+		);
+		expect(s.sim.requests).toHaveLength(2);
+	});
+
+	it('a Limit within the first page is not affected by a server that ignores pages', async () => {
+		const [, parameters] = listing(name);
+		s.sim.addFault({ kind: 'ignorePage', times: Infinity });
+		const result = await s.run({ ...parameters, limit: 15 });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toHaveLength(15);
+		expect(s.sim.requests).toHaveLength(1);
+	});
+
+	it('an endless listing stops with a clear error after exactly Max Pages requests', async () => {
+		const [, parameters, pageOf] = listing(name);
+		s.sim.addFault({ kind: 'endless', times: Infinity });
+		const result = await s.run({ ...parameters, returnAll: true, options: { maxPages: 3 } });
+		const error = errorOf(result);
+		expect(error.message).toBe('Stopped after 3 pages: BotPenguin kept sending full pages');
+		expect(error.description).toContain('60 records were received');
+		expect(error.description).toContain('Max Pages');
+		expect(s.sim.requests).toHaveLength(3);
+		expect([0, 1, 2].map(pageOf)).toEqual([1, 2, 3]);
+		expect(result.items).toEqual([]);
+	});
+
+	it('an endless listing with a Limit ends as soon as the Limit is reached', async () => {
+		const [, parameters] = listing(name);
+		s.sim.addFault({ kind: 'endless', times: Infinity });
+		const result = await s.run({ ...parameters, limit: 50, options: { maxPages: 5 } });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toHaveLength(50);
+		expect(new Set(jsonOf(result).map((json) => json.id)).size).toBe(50);
+		expect(s.sim.requests).toHaveLength(3);
+	});
+
+	it('Max Pages that the listing fits into is no error', async () => {
+		const [, parameters] = listing(name);
+		// 45 contacts or 25 leads: at most 3 pages of 20, the last one short.
+		const result = await s.run({ ...parameters, returnAll: true, options: { maxPages: 3 } });
+		expect(result.error).toBeUndefined();
+		const total = name.startsWith('contact') ? s.sim.state.contacts.length : 25;
+		expect(jsonOf(result)).toHaveLength(total);
+		expect(s.sim.requests).toHaveLength(Math.ceil(total / 20));
+	});
+});
