@@ -161,8 +161,8 @@ const maxRetriesOption: INodeProperties = {
 		'How often to retry a request that failed for a passing reason (rate limit, server busy, connection reset), with growing waits. 0 turns retries off.',
 };
 
-/** Options of the Get Many operations that page through BotPenguin's listing. */
-export function pagedOptions(show: Show): INodeProperties {
+/** An "Options" collection shown for `show`. */
+export function optionsCollection(show: Show, options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -170,40 +170,37 @@ export function pagedOptions(show: Show): INodeProperties {
 		placeholder: 'Add Option',
 		displayOptions: { show },
 		default: {},
-		options: [
-			{
-				displayName: 'Max Pages',
-				name: 'maxPages',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_PAGES,
-				description:
-					'Safety stop: the run fails after this many pages, so a server that never ends its listing cannot keep the workflow busy forever',
-			},
-			maxRetriesOption,
-			{
-				displayName: 'Stop at Short Page',
-				name: 'stopAtShortPage',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether a page with fewer records than the earlier ones ends the listing. This saves the request for the empty page at the end. Turn off if your BotPenguin returns pages of varying size: the node then reads until an empty page.',
-			},
-		],
+		options,
 	};
+}
+
+/** Options of the Get Many operations that page through BotPenguin's listing. */
+export function pagedOptions(show: Show): INodeProperties {
+	return optionsCollection(show, [
+		{
+			displayName: 'Max Pages',
+			name: 'maxPages',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_PAGES,
+			description:
+				'Safety stop: the run fails after this many pages, so a server that never ends its listing cannot keep the workflow busy forever',
+		},
+		maxRetriesOption,
+		{
+			displayName: 'Stop at Short Page',
+			name: 'stopAtShortPage',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether a page with fewer records than the earlier ones ends the listing. This saves the request for the empty page at the end. Turn off if your BotPenguin returns pages of varying size: the node then reads until an empty page.',
+		},
+	]);
 }
 
 /** Options of operations that send one request per item. */
 export function requestOptions(show: Show): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: [maxRetriesOption],
-	};
+	return optionsCollection(show, [maxRetriesOption]);
 }
 
 export { maxRetriesOption };

@@ -1,7 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { attributesField, maxRetriesOption, tagsField } from '../../shared/descriptions';
+import {
+	attributesField,
+	maxRetriesOption,
+	optionsCollection,
+	tagsField,
+} from '../../shared/descriptions';
 import { InvalidInput, apiError, asNodeError, failureInfo, inputError } from '../../shared/errors';
 import { splitPhone } from '../../shared/phone';
 import { BASE_URL_HELP, baseUrlOf, effectiveTimeout, secretsOf } from '../../shared/routing';
@@ -103,26 +108,17 @@ export const contactUpsertDescription: INodeProperties[] = [
 		description:
 			'An array of contacts: {"phone": "+91 98765 43210", "name": "…", "email": "…", "countryCode": "…", "tags": ["…"], "attributes": {"plan": "pro"}}. Only phone is required.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: [
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 1000 },
-				default: DEFAULT_BATCH_SIZE,
-				description:
-					'How many contacts go in one import request. Batches are sent one after another.',
-			},
-			maxRetriesOption,
-		],
-	},
+	optionsCollection(show, [
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: DEFAULT_BATCH_SIZE,
+			description: 'How many contacts go in one import request. Batches are sent one after another.',
+		},
+		maxRetriesOption,
+	]),
 ];
 
 // ---------------------------------------------------------------------------------------------
