@@ -119,9 +119,12 @@ export function splitPhone(raw: string, defaultCountryCode?: string, field = 'Ph
 
 /** "+<prefix><number>" from a stored phone object; tolerates prefixes stored as "+44" or "91". */
 export function toE164(phone: { number?: unknown; prefix?: unknown } | undefined): string | null {
-	const number = String(phone?.number ?? '').replace(/\D/g, '');
+	// Only strings and numbers are phone digits; String() of an object such as {"toString": 0} would throw.
+	const digitsOf = (value: unknown) =>
+		typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '';
+	const number = digitsOf(phone?.number);
 	if (number === '') return null;
-	const prefix = String(phone?.prefix ?? '').replace(/\D/g, '');
+	const prefix = digitsOf(phone?.prefix);
 	// Without a calling code the number cannot be made international; return what is known.
 	return prefix === '' ? number : `+${prefix}${number}`;
 }

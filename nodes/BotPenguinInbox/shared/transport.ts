@@ -117,12 +117,19 @@ function noteRetryAfter(error: unknown, retryAfterMs: number) {
 		`${formatDuration(MAX_RETRY_AFTER_MS)} the node waits on its own, so it did not retry. Run the workflow again later.`;
 }
 
+/** Adds a sentence to a description that may end without a full stop (e.g. an excerpt of an error page). */
+function appendNote(description: string | null | undefined, note: string): string {
+	const text = (description ?? '').trim();
+	if (!text) return note;
+	return `${text}${/[.!?]$/.test(text) ? '' : '.'} ${note}`;
+}
+
 /** A write that failed in a way that would be retried for a read: it may have been processed. */
 function noteMaybeApplied(error: unknown) {
 	const target = error as { description?: string | null };
 	const note =
 		'Not retried: BotPenguin may have applied the update before the failure, and a repeat could add its notes twice. Check the record before running this item again.';
-	target.description = target.description ? `${target.description} ${note}` : note;
+	target.description = appendNote(target.description, note);
 }
 
 /** "300 ms", "30 s", "1.5 s", "60 min". */
@@ -136,7 +143,7 @@ export function formatDuration(ms: number): string {
 function noteAttempts(error: unknown, attempts: number) {
 	const target = error as { description?: string | null };
 	const note = `Gave up after ${attempts} attempts.`;
-	target.description = target.description ? `${target.description} ${note}` : note;
+	target.description = appendNote(target.description, note);
 }
 
 // ---------------------------------------------------------------------------------------------
