@@ -15,6 +15,9 @@ export function cleanApiToken(raw: unknown): string {
 		.trim();
 }
 
+const WRONG_TOKEN =
+	'BotPenguin rejected the API token. Copy it again from More → API Tokens in BotPenguin, and check the Base URL if you use a white-label platform.';
+
 export class BotPenguinInboxApi implements ICredentialType {
 	name = 'botPenguinInboxApi';
 
@@ -75,17 +78,13 @@ export class BotPenguinInboxApi implements ICredentialType {
 			url: '/inbox/segments',
 			method: 'GET',
 		},
+		// n8n's tester checks `responseCode` rules on an error status and `responseSuccessBody` rules on a
+		// 2xx answer; BotPenguin's docs give 401 or 400 for a wrong token, and it may answer 200 with
+		// `success: false`. The declared type does not allow both kinds in one list, the tester does.
 		rules: [
-			{
-				// BotPenguin may answer HTTP 200 with `success: false`.
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'success',
-					value: false,
-					message:
-						'BotPenguin rejected the API token. Copy it again from More → API Tokens in BotPenguin.',
-				},
-			},
-		],
+			{ type: 'responseCode', properties: { value: 401, message: WRONG_TOKEN } },
+			{ type: 'responseCode', properties: { value: 400, message: WRONG_TOKEN } },
+			{ type: 'responseSuccessBody', properties: { key: 'success', value: false, message: WRONG_TOKEN } },
+		] as unknown as ICredentialTestRequest['rules'],
 	};
 }
