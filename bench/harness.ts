@@ -1,0 +1,52 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+/** Running the node for the benchmark: the real engine from test/helpers/engine.ts, timed. */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { runNode } from '../test/helpers/engine';
+import type { RunResult } from '../test/helpers/engine';
+import type { Simulator } from '../test/simulator/server';
+
+export interface TimedRun {
+	ms: number;
+	result: RunResult;
+}
+
+export function credentialsOf(sim: Simulator) {
+	return { apiToken: sim.token, baseUrl: sim.url };
+}
+
+export async function timedRun(
+	sim: Simulator,
+	parameters: INodeParameters,
+	items?: IDataObject[],
+): Promise<TimedRun> {
+	const start = performance.now();
+	const result = await runNode({ parameters, credentials: credentialsOf(sim), items });
+	const ms = performance.now() - start;
+	if (result.error) {
+		throw new Error(
+			`The node failed during the benchmark: ${result.error.message} ${result.error.description ?? ''}`,
+		);
+	}
+	return { ms, result };
+}
+
+export function getManyParameters(options: {
+	returnAll?: boolean;
+	limit?: number;
+	simplify: boolean;
+}): INodeParameters {
+	return {
+		resource: 'contact',
+		operation: 'getAll',
+		returnAll: options.returnAll ?? false,
+		...(options.limit === undefined ? {} : { limit: options.limit }),
+		simplify: options.simplify,
+	};
+}
+
+/** Lets a run release what it allocated before the next one is timed (when node runs with --expose-gc). */
+export function collectGarbage(): void {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (gc) gc();
+}

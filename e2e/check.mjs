@@ -1,0 +1,503 @@
+// Assertions of the e2e run (called by e2e/run.sh): one check function per example, plus the
+// credential test. Reads what run.sh collected in <runDir>:
+//   results/<example>.rc | .json (n8n's IRun) | .stdout | .requests.jsonl (what the simulator saw meanwhile)
+//   results/credential-test-*.json (POST /rest/credentials/test answers), simulator.json,
+//   fake-openai-requests.jsonl (what the fake chat model was asked)
+// Prints "PASS|FAIL <example>: <what>" per check, then "N passed, M failed"; exit code 1 on any failure.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const runDir = process.argv[2];
+const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(runDir, 'results');
+const sim = JSON.parse(readFileSync(join(runDir, 'simulator.json'), 'utf8'));
+const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+const jsonl = (file) =>
+	read(file)
+		.split('\n')
+		.filter((line) => line.trim())
+		.map((line) => JSON.parse(line));
+
+let passed = 0;
+let failed = 0;
+function check(group, what, fn) {
+	try {
+		const detail = fn();
+		passed++;
+		console.log(`PASS ${group}: ${what}${detail ? ` (${detail})` : ''}`);
+	} catch (error) {
+		failed++;
+		console.log(`FAIL ${group}: ${what}: ${error.message}`);
+	}
+}
+function assert(condition, message) {
+	if (!condition) throw new Error(message);
+}
+/** JSON with object keys sorted, so that deep equality does not depend on key order. */
+const canonical = (value) =>
+	JSON.stringify(value, (_key, v) =>
+		v && typeof v === 'object' && !Array.isArray(v)
+			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+			: v,
+	);
+const eq = (actual, expected, what) =>
+	assert(
+		canonical(actual) === canonical(expected),
+		`${what}: expected ${canonical(expected)}, got ${canonical(actual)}`,
+	);
+const short = (value) => {
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	return text && text.length > 300 ? `${text.slice(0, 300)}…` : text;
+};
+
+/** Everything run.sh kept about one example. */
+function load(name) {
+	const base = join(resultsDir, name);
+	const rc = Number(read(`${base}.rc`).trim() || NaN);
+	let run;
+	try {
+		run = JSON.parse(read(`${base}.json`));
+	} catch {
+		run = undefined;
+	}
+	return {
+		name,
+		rc,
+		run,
+		stdout: read(`${base}.stdout`),
+		stderr: read(`${base}.stderr`),
+		requests: jsonl(`${base}.requests.jsonl`),
+	};
+}
+
+/** The items a node put on its first main output in the (single) run of that node. */
+function items(ex, node) {
+	const runs = ex.run?.data?.resultData?.runData?.[node];
+	assert(runs, `node "${node}" did not run`);
+	const error = runs[0].error;
+	assert(!error, `node "${node}" failed: ${error?.message}`);
+	return (runs[0].data?.main?.[0] ?? []).map((item) => item);
+}
+const jsons = (ex, node) => items(ex, node).map((item) => item.json);
+
+/** The first check of every example: n8n exited 0 and reported success. */
+function succeeded(ex) {
+	check(ex.name, 'n8n execute succeeded', () => {
+		const error = ex.run?.data?.resultData?.error;
+		assert(
+			ex.rc === 0,
+			`exit code ${ex.rc}${error ? `: ${error.message}` : ''}\n${(ex.stdout + ex.stderr).split('\n').slice(-15).join('\n')}`,
+		);
+		assert(ex.run, 'no JSON result on stdout');
+		eq(ex.run.status, 'success', 'status');
+	});
+}
+
+/** The legacy token header each /inbox/direct endpoint documents, besides Authorization + authtype. */
+const LEGACY_TOKEN_HEADER = {
+	'/inbox/direct/chats': 'x-bot-token',
+	'/inbox/direct/lead': 'x-bp-token',
+};
+
+/** Every request carried the credential the node got from n8n (values are redacted in the log). */
+function authenticated(ex) {
+	check(
+		ex.name,
+		'every request authenticated (Authorization + authtype: Key, x-bot-token/x-bp-token where documented)',
+		() => {
+			assert(ex.requests.length > 0, 'the simulator saw no request');
+			for (const r of ex.requests) {
+				assert(r.headers.authorization, `${r.method} ${r.path} without Authorization`);
+				eq(r.headers.authtype, 'Key', `authtype header of ${r.method} ${r.path}`);
+				const legacy = LEGACY_TOKEN_HEADER[r.path];
+				if (legacy) assert(r.headers[legacy], `${r.method} ${r.path} without ${legacy}`);
+				assert(r.status === 200, `${r.method} ${r.path} answered ${r.status}`);
+			}
+			return `${ex.requests.length} requests, all 200`;
+		},
+	);
+}
+
+const only = (ex, method, path) =>
+	ex.requests.filter((r) => r.method === method && r.path === path);
+
+// ---------------------------------------------------------------------------------------------
+const EXAMPLES = {
+	'01-form-to-contact'(ex) {
+		succeeded(ex);
+		authenticated(ex);
+		check(
+			ex.name,
+			'one import request with the form data, phone split into prefix + number',
+			() => {
+				eq(
+					ex.requests.map((r) => `${r.method} ${r.path}`),
+					['POST /inbox/users/import'],
+					'requests',
+				);
+				const body = ex.requests[0].body;
+				assert(
+					Array.isArray(body) && body.length === 1,
+					`body is not a one-element array: ${short(body)}`,
+				);
+				eq(
+					body[0],
+					{
+						profile: {
+							userDetails: {
+								contact: {
+									phone: { number: '9876543210', prefix: '91' },
+									email: 'asha.verma@example.com',
+								},
+								userProvidedName: 'Asha Verma',
+								tags: ['web-form'],
+								attributes: [{ key: 'source', value: 'website form' }],
+							},
+						},
+					},
+					'import element',
+				);
+			},
+		);
+		check(ex.name, 'one output item, status "sent"', () => {
+			const out = jsons(ex, 'Create or update contact');
+			eq(out.length, 1, 'items');
+			eq(out[0].status, 'sent', 'status');
+			eq(out[0].contact?.phone, '+919876543210', 'contact.phone');
+		});
+	},
+
+	'02-nightly-crm-sync'(ex) {
+		succeeded(ex);
+		authenticated(ex);
+		check(
+			ex.name,
+			'contact search sends createdAt ≈ now − 24 h and the tag, both listed in applicableFilters',
+			() => {
+				const reqs = only(ex, 'POST', '/inbox/users');
+				assert(reqs.length >= 1, 'no POST /inbox/users');
+				eq(reqs.length, ex.requests.length, 'only contact searches');
+				for (const [i, r] of reqs.entries()) {
+					eq(r.body.page, i + 1, `page of request ${i + 1}`);
+					eq(r.body.tags, ['web-form'], 'tags');
+					assert(
+						r.body.applicableFilters.includes('createdAt') &&
+							r.body.applicableFilters.includes('tags'),
+						`applicableFilters ${JSON.stringify(r.body.applicableFilters)}`,
+					);
+				}
+				const startAt = Date.parse(reqs[0].body.createdAt.startAt);
+				const drift = Math.abs(Date.now() - 24 * 3600e3 - startAt);
+				assert(
+					drift < 30 * 60e3,
+					`createdAt.startAt ${reqs[0].body.createdAt.startAt} is not about 24 h ago`,
+				);
+				return `${reqs.length} page(s), startAt ${reqs[0].body.createdAt.startAt}`;
+			},
+		);
+		check(ex.name, 'finds the contact example 01 created (and only new web-form contacts)', () => {
+			const out = jsons(ex, 'New web-form contacts');
+			assert(
+				out.some((c) => c.name === 'Asha Verma' && c.phone === '+919876543210'),
+				`no Asha Verma in ${short(out)}`,
+			);
+			const dayAgo = Date.now() - 25 * 3600e3;
+			for (const c of out) {
+				assert(c.tags.includes('web-form'), `contact ${c.id} lacks the tag: ${short(c)}`);
+				assert(
+					Date.parse(c.createdAt) > dayAgo,
+					`contact ${c.id} is older than a day: ${c.createdAt}`,
+				);
+			}
+			return `${out.length} contact(s)`;
+		});
+		check(ex.name, 'CRM rows become a CSV file', () => {
+			const rows = jsons(ex, 'CRM row');
+			assert(rows.length >= 1 && rows[0]['BotPenguin ID'] && rows[0].Phone, `rows: ${short(rows)}`);
+			const [file] = items(ex, 'CSV file');
+			const binary = file?.binary?.data;
+			assert(binary, `no binary "data": ${short(file)}`);
+			assert(
+				/^botpenguin-new-contacts-\d{4}-\d\d-\d\d\.csv$/.test(binary.fileName),
+				`fileName ${binary.fileName}`,
+			);
+			assert(/csv/.test(binary.mimeType), `mimeType ${binary.mimeType}`);
+			// n8n 2.x keeps binary data on disk ("filesystem-v2:<path>" under .n8n/storage), older modes inline.
+			const csv = binary.id?.startsWith('filesystem-v2:')
+				? read(join(runDir, 'user/.n8n/storage', binary.id.slice('filesystem-v2:'.length)))
+				: Buffer.from(binary.data ?? '', 'base64').toString('utf8');
+			const lines = csv.trim().split('\n');
+			eq(lines[0], 'BotPenguin ID,Name,Email,Phone,Tags,Created At', 'CSV header');
+			eq(lines.length, rows.length + 1, 'CSV lines');
+			assert(
+				lines.some((l) => l.includes('Asha Verma') && l.includes('+919876543210')),
+				`CSV:\n${csv}`,
+			);
+			return `${binary.fileName}, ${rows.length} row(s)`;
+		});
+	},
+
+	'03-bulk-import'(ex) {
+		succeeded(ex);
+		authenticated(ex);
+		check(ex.name, '250 contacts go out in ⌈250/100⌉ = 3 import requests (100, 100, 50)', () => {
+			const reqs = only(ex, 'POST', '/inbox/users/import');
+			eq(reqs.length, ex.requests.length, 'only import requests');
+			eq(
+				reqs.map((r) => r.body.length),
+				[100, 100, 50],
+				'batch sizes',
+			);
+			const phones = new Set(
+				reqs.flatMap((r) => r.body.map((c) => JSON.stringify(c.profile.userDetails.contact.phone))),
+			);
+			eq(phones.size, 250, 'distinct phones');
+			const first = reqs[0].body[0].profile.userDetails;
+			eq(first.contact.phone, { number: '9810000001', prefix: '91' }, 'first phone');
+			eq(first.tags, ['bulk-import'], 'tags');
+			assert(
+				first.attributes.some((a) => a.key === 'plan'),
+				`attributes ${short(first.attributes)}`,
+			);
+		});
+		check(ex.name, 'one output item per contact, all "sent"', () => {
+			const out = jsons(ex, 'Import contacts');
+			eq(out.length, 250, 'items');
+			const statuses = [...new Set(out.map((o) => o.status))];
+			eq(statuses, ['sent'], 'statuses');
+			eq([...new Set(out.map((o) => o.batch))], [1, 2, 3], 'batch numbers');
+		});
+	},
+
+	'04-lead-followup'(ex) {
+		succeeded(ex);
+		authenticated(ex);
+		const leads = () => jsons(ex, '5 newest leads');
+		check(ex.name, 'lists the leads of the bot, 5 items with uuids', () => {
+			const reqs = only(ex, 'GET', '/inbox/direct/chats');
+			assert(reqs.length >= 1, 'no GET /inbox/direct/chats');
+			eq(
+				reqs[0].query,
+				{ botId: sim.botId, customerId: sim.customerId, page: '1', type: 'lead' },
+				'query',
+			);
+			assert(
+				reqs.every((r) => r.headers['x-bot-token']),
+				'x-bot-token missing',
+			);
+			eq(leads().length, 5, 'items');
+			assert(
+				leads().every((l) => typeof l.uuid === 'string' && l.uuid),
+				`uuids: ${short(leads())}`,
+			);
+			return `${reqs.length} page request(s)`;
+		});
+		check(
+			ex.name,
+			'each lead is set to INPROGRESS with a follow-up note (5 PUT /inbox/direct/lead)',
+			() => {
+				const puts = only(ex, 'PUT', '/inbox/direct/lead');
+				eq(puts.length, 5, 'updates');
+				eq(
+					puts.map((r) => r.body.uuid).sort(),
+					leads()
+						.map((l) => l.uuid)
+						.sort(),
+					'updated uuids',
+				);
+				for (const r of puts) {
+					assert(r.headers['x-bp-token'], 'x-bp-token missing');
+					eq(
+						[r.body.botId, r.body.customerId, r.body.status],
+						[sim.botId, sim.customerId, 'INPROGRESS'],
+						'botId, customerId, status',
+					);
+					eq(r.body.notes?.length, 1, 'notes');
+					eq(r.body.notes[0].title, 'Follow-up', 'note title');
+					assert(
+						/^Picked up by n8n on \d{4}-\d\d-\d\d/.test(r.body.notes[0].description),
+						`note ${r.body.notes[0].description}`,
+					);
+				}
+				eq(jsons(ex, 'Mark in progress').length, 5, 'output items');
+			},
+		);
+	},
+
+	'05-ai-agent-lookup'(ex) {
+		succeeded(ex);
+		authenticated(ex);
+		const searches = () => only(ex, 'POST', '/inbox/users');
+		check(ex.name, 'direct lookup: searchText "Layla" is sent and applied', () => {
+			assert(searches().length >= 1, 'no POST /inbox/users');
+			for (const r of searches()) {
+				eq(r.body.searchText, 'Layla', 'searchText');
+				assert(
+					r.body.applicableFilters.includes('searchText'),
+					`applicableFilters ${JSON.stringify(r.body.applicableFilters)}`,
+				);
+			}
+			const out = jsons(ex, 'Look up contact');
+			assert(out.length >= 1 && out.length <= 5, `${out.length} items`);
+			for (const c of out)
+				assert(/layla/i.test(`${c.name} ${c.email} ${c.phone}`), `unrelated contact ${short(c)}`);
+			return out.map((c) => c.name).join(', ');
+		});
+		check(
+			ex.name,
+			'AI agent: the model calls the BotPenguin tool, the tool searches, the answer uses the result',
+			() => {
+				const calls = jsonl(join(runDir, 'fake-openai-requests.jsonl')).filter((r) =>
+					r.path.endsWith('/chat/completions'),
+				);
+				assert(calls.length >= 2, `the model was asked ${calls.length} time(s)`);
+				const tool = calls[0].body.tools?.find((t) => /search/i.test(t.function.name));
+				assert(tool, `no search tool offered to the model: ${short(calls[0].body.tools)}`);
+				assert(
+					tool.function.parameters?.properties?.searchText,
+					`tool has no searchText parameter: ${short(tool.function)}`,
+				);
+				// Each search reads page 1 (and page 2 when page 1 was not full): one run from the node, one from the tool.
+				eq(
+					searches().filter((r) => r.body.page === 1).length,
+					2,
+					'searches started (direct node + tool)',
+				);
+				const toolResult = calls.at(-1).body.messages.find((m) => m.role === 'tool');
+				assert(
+					toolResult && /Layla/.test(JSON.stringify(toolResult.content)),
+					`tool result given to the model: ${short(toolResult)}`,
+				);
+				const [answer] = jsons(ex, 'AI Agent');
+				assert(
+					/BotPenguin returned: .*Layla/s.test(answer?.output ?? ''),
+					`agent output ${short(answer)}`,
+				);
+				return `tool "${tool.function.name}"`;
+			},
+		);
+	},
+};
+
+// ---------------------------------------------------------------------------------------------
+const names = readdirSync(resultsDir)
+	.filter((f) => f.endsWith('.rc'))
+	.map((f) => f.slice(0, -3))
+	.sort();
+for (const name of Object.keys(EXAMPLES)) {
+	if (!names.includes(name))
+		check(name, 'was executed', () => assert(false, `no result for examples/${name}.json`));
+}
+for (const name of names) {
+	const fn = EXAMPLES[name];
+	if (fn) fn(load(name));
+	else
+		check(name, 'has checks in e2e/check.mjs', () =>
+			assert(false, 'add a check function for this example'),
+		);
+}
+
+// Every BotPenguin parameter an example sets exists in the node and is shown for that resource/operation.
+// n8n silently ignores unknown parameters, so a renamed parameter would otherwise go unnoticed.
+// The node as n8n loaded it: the packed copy in the run's user folder (run.sh sets NODE_PATH to n8n's
+// node_modules so its n8n-workflow import resolves, as n8n does for community packages).
+const { BotPenguinInbox } = createRequire(import.meta.url)(
+	join(runDir, 'user/.n8n/nodes/node_modules/n8n-nodes-botpenguin-inbox/dist/nodes/BotPenguinInbox/BotPenguinInbox.node.js'),
+);
+const PROPERTIES = new BotPenguinInbox().description.properties;
+function shown(property, values) {
+	const { show = {}, hide = {} } = property.displayOptions ?? {};
+	const valueOf = (key) =>
+		key in values
+			? values[key]
+			: PROPERTIES.find((p) => p.name === key && shown(p, values))?.default;
+	const matches = (key, allowed) => key.startsWith('@') || allowed.includes(valueOf(key));
+	return (
+		Object.entries(show).every(([k, v]) => matches(k, v)) &&
+		!Object.entries(hide).some(([k, v]) => !k.startsWith('@') && v.includes(valueOf(k)))
+	);
+}
+function unknownParameters(parameters) {
+	const problems = [];
+	const tool = new Set(['descriptionType', 'toolDescription']); // added by n8n to the Tool variant
+	for (const [key, value] of Object.entries(parameters)) {
+		if (tool.has(key)) continue;
+		const property = PROPERTIES.find((p) => p.name === key && shown(p, parameters));
+		if (!property) {
+			problems.push(key);
+			continue;
+		}
+		if (property.type === 'collection' && value && typeof value === 'object') {
+			for (const sub of Object.keys(value))
+				if (!property.options.some((o) => o.name === sub)) problems.push(`${key}.${sub}`);
+		}
+		if (
+			property.type === 'options' &&
+			typeof value === 'string' &&
+			!value.startsWith('=') &&
+			!property.options.some((o) => o.value === value)
+		) {
+			problems.push(`${key}=${value}`);
+		}
+	}
+	return problems;
+}
+for (const file of readdirSync(join(repoDir, 'examples'))
+	.filter((f) => f.endsWith('.json'))
+	.sort()) {
+	check('examples', `${file}: every BotPenguin parameter exists for its resource/operation`, () => {
+		const workflow = JSON.parse(readFileSync(join(repoDir, 'examples', file), 'utf8'));
+		const nodes = workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-botpenguin-inbox.'));
+		assert(nodes.length, 'no BotPenguin Inbox node');
+		for (const node of nodes) {
+			const problems = unknownParameters(node.parameters);
+			assert(
+				!problems.length,
+				`node "${node.name}": unknown or hidden parameter(s) ${problems.join(', ')}`,
+			);
+			eq(
+				node.credentials?.botPenguinInboxApi,
+				{ id: 'bpE2eCredential01', name: 'BotPenguin Inbox (simulator)' },
+				`credential of "${node.name}"`,
+			);
+		}
+		return nodes.map((n) => `${n.parameters.resource}/${n.parameters.operation}`).join(', ');
+	});
+}
+
+// Credential test, as the editor's "Test" button runs it (POST /rest/credentials/test).
+const credError = read(join(resultsDir, 'credential-test.error')).trim();
+const credResult = (file) => {
+	const text = read(join(resultsDir, file));
+	assert(text, `no answer recorded${credError ? `: ${credError}` : ''}`);
+	const parsed = JSON.parse(text);
+	return parsed.data ?? parsed;
+};
+check('credential', 'test with the right token succeeds', () => {
+	const r = credResult('credential-test-ok.json');
+	eq(r.status, 'OK', `status (message: ${r.message})`);
+	return r.message;
+});
+check('credential', 'test with a wrong token fails with a message that names the token', () => {
+	const r = credResult('credential-test-wrong.json');
+	eq(r.status, 'Error', 'status');
+	// n8n's bare fallback is the HTTP status text ("Unauthorized"); a user needs to learn that the token is wrong.
+	assert(
+		/token/i.test(r.message ?? ''),
+		`message "${r.message}" does not say that the API token was rejected`,
+	);
+	return `"${r.message}"`;
+});
+check(
+	'credential',
+	'test of the saved credential (secrets redacted by the editor) succeeds',
+	() => {
+		const r = credResult('credential-test-stored.json');
+		eq(r.status, 'OK', `status (message: ${r.message})`);
+	},
+);
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

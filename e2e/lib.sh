@@ -1,0 +1,181 @@
+# shellcheck shell=bash
+# Shared steps of e2e/run.sh, e2e/start.sh and e2e/ui.sh. Source me after e2e/env.sh.
+# Every function logs to stderr and keeps its files under $RUN (the caller's scratch folder).
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$E2E_DIR/.." && pwd)
+PKG_NAME=n8n-nodes-botpenguin-inbox
+CREDENTIAL_ID=bpE2eCredential01
+CREDENTIAL_NAME='BotPenguin Inbox (simulator)'
+OWNER_EMAIL=${OWNER_EMAIL:-demo@example.com}
+OWNER_PASSWORD=${OWNER_PASSWORD:-BotPenguin-Demo-1}
+
+e2e_log() { echo "[e2e] $*" >&2; }
+e2e_die() { echo "[e2e] ERROR: $*" >&2; exit 1; }
+
+# Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap).
+E2E_PIDS=()
+e2e_spawn() { # e2e_spawn <logfile> <cmd...>: background process in its own process group
+  local out=$1; shift
+  setsid "$@" >"$out" 2>&1 &
+  E2E_PIDS+=("$!")
+}
+e2e_cleanup() {
+  local pid i
+  for pid in "${E2E_PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true       # the whole group: n8n's task runner, tsx's child
+  done
+  for pid in "${E2E_PIDS[@]}"; do
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  E2E_PIDS=()
+}
+
+# Wait (0.4 s to 3 s) until a log file has stopped growing.
+e2e_settle() {
+  local i last='' now
+  for i in $(seq 30); do
+    now=$(wc -c <"$1")
+    [ "$now" = "$last" ] && [ "$i" -gt 3 ] && return 0
+    last=$now
+    sleep 0.1
+  done
+}
+
+# Build the repo, `npm pack` it and unpack the tarball where n8n keeps community packages
+# ($N8N_USER_FOLDER/.n8n/nodes/node_modules/<name>), as n8n's own installer does.
+# Runs with the caller's original PATH (the repo's Node), not Node 24.
+e2e_install_package() {
+  local dest="$N8N_USER_FOLDER/.n8n/nodes/node_modules/$PKG_NAME" tgz
+  e2e_log "building and packing $PKG_NAME"
+  mkdir -p "$RUN/pack"
+  # One build at a time: run.sh, ui.sh and start.sh all rebuild the same dist/ (a build cleans it first).
+  tgz=$( # (a failing subshell ends the script: set -e)
+    cd "$REPO_DIR" || exit 1
+    exec 8>"$N8N_E2E_ROOT/.build.lock"
+    flock -w 600 8 || e2e_die "another e2e build holds $N8N_E2E_ROOT/.build.lock"
+    if ! PATH=$E2E_ORIG_PATH npm run --silent build >"$RUN/build.log" 2>&1; then
+      # n8n-node build hides the compiler's messages: show them.
+      PATH=$E2E_ORIG_PATH ./node_modules/.bin/tsc -p tsconfig.json --noEmit 2>&1 | tail -30 >&2 || true
+      e2e_die "npm run build failed (log: $RUN/build.log)"
+    fi
+    PATH=$E2E_ORIG_PATH npm pack --silent --pack-destination "$RUN/pack" 2>"$RUN/pack.log" | tail -1
+  )
+  [ -f "$RUN/pack/$tgz" ] || { cat "$RUN/pack.log" >&2; e2e_die "npm pack produced no tarball"; }
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xzf "$RUN/pack/$tgz" -C "$dest" --strip-components=1
+  # n8n also writes this manifest when it installs a package from the UI.
+  [ -f "$N8N_USER_FOLDER/.n8n/nodes/package.json" ] ||
+    echo '{"name":"installed-nodes","private":true}' >"$N8N_USER_FOLDER/.n8n/nodes/package.json"
+  # Runtime dependencies (none today) would be installed the way n8n does it.
+  if node -e 'process.exit(Object.keys(require(process.argv[1]).dependencies||{}).length?0:1)' "$dest/package.json"; then
+    (cd "$dest" && npm install --omit=dev --omit=peer --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+  e2e_log "installed $tgz into $dest"
+}
+
+# Start the BotPenguin simulator on a free port; sets SIM_URL SIM_TOKEN SIM_BOT_ID SIM_CUSTOMER_ID.
+# Every request it receives is appended as a JSON line to $SIM_LOG.
+e2e_start_simulator() {
+  export SIM_LOG=${SIM_LOG:-$RUN/sim-requests.jsonl}
+  : >"$SIM_LOG"
+  [ -f "$REPO_DIR/test/simulator/cli.ts" ] || e2e_die "test/simulator/cli.ts not found"
+  e2e_spawn "$RUN/simulator.out" env PATH="$E2E_ORIG_PATH" "$REPO_DIR/node_modules/.bin/tsx" "$REPO_DIR/test/simulator/cli.ts" \
+    --port 0 --max-seconds "${SIM_MAX_SECONDS:-900}"
+  local i line=''
+  for i in $(seq 150); do # up to 30 s (tsx compiles on first start)
+    line=$(grep -m1 '^{' "$RUN/simulator.out" 2>/dev/null || true)
+    [ -n "$line" ] && break
+    kill -0 "${E2E_PIDS[-1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -n "$line" ] || { cat "$RUN/simulator.out" >&2; e2e_die "simulator did not print its JSON line"; }
+  echo "$line" >"$RUN/simulator.json"
+  eval "$(node -e '
+    const s = JSON.parse(process.argv[1]);
+    const q = (v) => "\x27" + String(v ?? "").replace(/\x27/g, "\x27\\\x27\x27") + "\x27";
+    console.log(`SIM_URL=${q(s.url)} SIM_TOKEN=${q(s.token)} SIM_BOT_ID=${q(s.botId)} SIM_CUSTOMER_ID=${q(s.customerId)}`);
+  ' "$line")"
+  if [ -z "$SIM_URL" ] || [ -z "$SIM_TOKEN" ]; then e2e_die "simulator JSON line lacks url/token: $line"; fi
+  export SIM_URL SIM_TOKEN SIM_BOT_ID SIM_CUSTOMER_ID
+  e2e_log "simulator at $SIM_URL (bot $SIM_BOT_ID, customer $SIM_CUSTOMER_ID)"
+}
+
+# A scripted OpenAI-compatible model (e2e/fake-openai.mjs) for the AI Agent example; sets FAKE_OPENAI_URL.
+FAKE_MODEL_CREDENTIAL_ID=bpE2eFakeModel001
+FAKE_MODEL_CREDENTIAL_NAME='Fake OpenAI model (e2e)'
+export FAKE_MODEL_CREDENTIAL_ID FAKE_MODEL_CREDENTIAL_NAME
+e2e_start_fake_model() {
+  export FAKE_OPENAI_LOG=${FAKE_OPENAI_LOG:-$RUN/fake-openai-requests.jsonl}
+  : >"$FAKE_OPENAI_LOG"
+  e2e_spawn "$RUN/fake-openai.out" node "$E2E_DIR/fake-openai.mjs"
+  local i
+  FAKE_OPENAI_URL=''
+  for i in $(seq 50); do
+    FAKE_OPENAI_URL=$(node -e 'try{console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").split("\n")[0]).url)}catch{}' "$RUN/fake-openai.out")
+    [ -n "$FAKE_OPENAI_URL" ] && break
+    sleep 0.1
+  done
+  [ -n "$FAKE_OPENAI_URL" ] || { cat "$RUN/fake-openai.out" >&2; e2e_die "fake model did not start"; }
+  export FAKE_OPENAI_URL
+}
+
+# Import the credentials the examples use: BotPenguin → the simulator, OpenAI → the fake model.
+e2e_import_credentials() {
+  node -e '
+    const [id, name, token, url, modelId, modelName, modelUrl, out] = process.argv.slice(1);
+    const creds = [{ id, name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } }];
+    if (modelUrl) creds.push({ id: modelId, name: modelName, type: "openAiApi", data: { apiKey: "sk-fake-e2e", url: modelUrl } });
+    require("fs").writeFileSync(out, JSON.stringify(creds, null, 2));
+  ' "$CREDENTIAL_ID" "$CREDENTIAL_NAME" "$SIM_TOKEN" "$SIM_URL" \
+    "$FAKE_MODEL_CREDENTIAL_ID" "$FAKE_MODEL_CREDENTIAL_NAME" "${FAKE_OPENAI_URL:-}" "$RUN/credentials.json"
+  n8n import:credentials --input="$RUN/credentials.json" >"$RUN/import-credentials.log" 2>&1 ||
+    { cat "$RUN/import-credentials.log" >&2; e2e_die "import:credentials failed"; }
+}
+
+# Copy examples/*.json to $RUN/workflows adapted to the simulator and the fake model
+# (see e2e/prepare-examples.mjs), then import them all in one go.
+e2e_import_examples() {
+  SIM_BOT_ID=$SIM_BOT_ID SIM_CUSTOMER_ID=$SIM_CUSTOMER_ID \
+    node "$E2E_DIR/prepare-examples.mjs" "$REPO_DIR/examples" "$RUN/workflows" >"$RUN/workflows.tsv"
+  n8n import:workflow --separate --input="$RUN/workflows" >"$RUN/import-workflows.log" 2>&1 ||
+    { cat "$RUN/import-workflows.log" >&2; e2e_die "import:workflow failed"; }
+}
+
+# Start `n8n start` (editor + REST API) in the background on $N8N_PORT with its own broker port.
+e2e_start_n8n() {
+  local broker=${1:-$(e2e_free_port)}
+  e2e_spawn "$RUN/n8n-start.log" env N8N_RUNNERS_BROKER_PORT="$broker" n8n start
+  E2E_N8N_PID=${E2E_PIDS[-1]}
+}
+
+# Wait (bounded) until n8n answers /healthz/readiness.
+e2e_wait_n8n() {
+  local i
+  for i in $(seq "${1:-120}"); do
+    curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness" 2>/dev/null && return 0
+    kill -0 "$E2E_N8N_PID" 2>/dev/null || { tail -30 "$RUN/n8n-start.log" >&2; return 1; }
+    sleep 1
+  done
+  tail -30 "$RUN/n8n-start.log" >&2
+  return 1
+}
+
+# Create the owner account (first run) and log in; the session cookie goes to $RUN/cookies.txt.
+E2E_BROWSER_ID=botpenguin-e2e-browser
+e2e_owner_login() {
+  local base="http://127.0.0.1:$N8N_PORT"
+  curl -sS --max-time 30 -o "$RUN/owner-setup.json" -X POST "$base/rest/owner/setup" -H 'content-type: application/json' \
+    -d "{\"email\":\"$OWNER_EMAIL\",\"firstName\":\"Demo\",\"lastName\":\"Owner\",\"password\":\"$OWNER_PASSWORD\"}" || true
+  curl -fsS --max-time 30 -o "$RUN/login.json" -c "$RUN/cookies.txt" -X POST "$base/rest/login" \
+    -H 'content-type: application/json' -H "browser-id: $E2E_BROWSER_ID" \
+    -d "{\"emailOrLdapLoginId\":\"$OWNER_EMAIL\",\"password\":\"$OWNER_PASSWORD\"}"
+}
+
+# Authenticated REST call: e2e_rest <METHOD> <path> [json-body]; prints the response body.
+e2e_rest() {
+  local args=(-sS --max-time 60 -b "$RUN/cookies.txt" -H "browser-id: $E2E_BROWSER_ID" -X "$1" "http://127.0.0.1:$N8N_PORT$2")
+  [ $# -ge 3 ] && args+=(-H 'content-type: application/json' --data-binary "$3")
+  curl "${args[@]}"
+}

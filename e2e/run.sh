@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# End-to-end test in a real n8n 2.41.1 (what `npm run test:e2e` runs).
+#
+#   1. install n8n + Node 24 into the cache folder (cached: seconds when already there)
+#   2. build + `npm pack` this repo and install the tarball as a community package in a fresh n8n user folder
+#   3. start the BotPenguin simulator, import a credential pointing at it and every examples/*.json
+#   4. `n8n execute` each example headless, keeping its output and the requests the simulator saw
+#   5. meanwhile start `n8n start` and test the credential through POST /rest/credentials/test
+#      (what the editor's "Test" button calls) with the right and a wrong token
+#   6. e2e/check.mjs asserts on all of it and prints one line per check, then "N passed, M failed"
+#
+# Env: N8N_E2E_ROOT (cache folder), E2E_KEEP=1 keeps the run folder even when everything passed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T0=$SECONDS
+bash "$HERE/install.sh"
+
+export N8N_E2E_ROOT=${N8N_E2E_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-botpenguin-inbox/e2e}
+mkdir -p "$N8N_E2E_ROOT/runs"
+RUN=$(mktemp -d "$N8N_E2E_ROOT/runs/e2e-$(date +%Y%m%d-%H%M%S).XXXX")
+export N8N_USER_FOLDER="$RUN/user"
+# shellcheck source=e2e/env.sh
+. "$HERE/env.sh"
+# shellcheck source=e2e/lib.sh
+. "$HERE/lib.sh"
+
+on_exit() {
+  local rc=$?
+  e2e_cleanup
+  if [ "$rc" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then
+    rm -rf "$RUN"
+  else
+    echo "[e2e] run folder kept: $RUN" >&2
+  fi
+  # keep the 5 most recent failed/kept runs, drop older ones
+  ls -1dt "$N8N_E2E_ROOT"/runs/e2e-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+step() { e2e_log "$(printf '%4ss' $((SECONDS - T0))) $*"; }
+
+step "run folder $RUN"
+e2e_install_package
+e2e_start_simulator
+e2e_start_fake_model
+step "importing the credentials and $(ls "$REPO_DIR"/examples/*.json | wc -l) examples"
+e2e_import_credentials
+e2e_import_examples
+
+# n8n start boots in ~10 s; let it come up while the examples run (own broker port, same sqlite DB).
+e2e_start_n8n
+
+mkdir -p "$RUN/results"
+for wf in "$RUN"/workflows/*.json; do
+  name=$(basename "$wf" .json)
+  id=$(node -p 'require(process.argv[1]).id' "$wf")
+  before=$(wc -l <"$SIM_LOG")
+  t=$SECONDS
+  set +e
+  timeout 180 n8n execute --id="$id" --rawOutput >"$RUN/results/$name.stdout" 2>"$RUN/results/$name.stderr"
+  rc=$?
+  set -e
+  echo "$rc" >"$RUN/results/$name.rc"
+  # --rawOutput still prints log lines around the run's JSON (before it, and sometimes the task runner's
+  # "Registered runner" after it): the JSON is the pretty-printed block from a line "{" to a line "}".
+  sed -n '/^{$/,/^}$/p' "$RUN/results/$name.stdout" >"$RUN/results/$name.json"
+  e2e_settle "$SIM_LOG" # the simulator appends its log lines asynchronously
+  tail -n +"$((before + 1))" "$SIM_LOG" >"$RUN/results/$name.requests.jsonl"
+  step "executed $name (id $id): rc=$rc, $(wc -l <"$RUN/results/$name.requests.jsonl") requests, $((SECONDS - t)) s"
+done
+
+# Credential test through the REST API, as the editor's "Test" button does it. id "" = a credential the
+# owner has typed but not saved yet; the stored one is sent back with its secrets redacted, as the editor does.
+cred_test() { # cred_test <result-file> <token>
+  local body
+  body=$(node -e '
+    const [name, url, token] = process.argv.slice(1);
+    console.log(JSON.stringify({ credentials: { id: "", name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } } }));
+  ' "$CREDENTIAL_NAME" "$SIM_URL" "$2")
+  e2e_rest POST /rest/credentials/test "$body" >"$RUN/results/$1" 2>&1 || true
+}
+cred_test_stored() { # cred_test_stored <result-file>
+  local stored body
+  stored=$(e2e_rest GET "/rest/credentials/$CREDENTIAL_ID?includeData=true")
+  echo "$stored" >"$RUN/results/credential-stored.json"
+  body=$(node -e '
+    const c = JSON.parse(process.argv[1]).data;
+    console.log(JSON.stringify({ credentials: { id: c.id, name: c.name, type: c.type, data: c.data } }));
+  ' "$stored") || return 0
+  e2e_rest POST /rest/credentials/test "$body" >"$RUN/results/$1" 2>&1 || true
+}
+if e2e_wait_n8n 120; then
+  step "n8n start ready on :$N8N_PORT"
+  if e2e_owner_login >/dev/null 2>"$RUN/results/login.err"; then
+    cred_test credential-test-ok.json "$SIM_TOKEN"
+    cred_test credential-test-wrong.json "wrong-token-$RANDOM"
+    cred_test_stored credential-test-stored.json
+  else
+    echo "login failed: $(cat "$RUN/login.json" "$RUN/results/login.err" 2>/dev/null)" >"$RUN/results/credential-test.error"
+  fi
+else
+  echo "n8n start did not become ready within 120 s (see n8n-start.log)" >"$RUN/results/credential-test.error"
+fi
+e2e_cleanup
+
+step "checking"
+set +e
+NODE_PATH="$N8N_E2E_ROOT/n8n/node_modules" node "$HERE/check.mjs" "$RUN"
+rc=$?
+set -e
+step "done"
+exit "$rc"
