@@ -74,7 +74,8 @@ export class BotPenguinInboxApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl || "https://api.v7.botpenguin.com").trim().replace(/\\/+$/, "") }}',
+			baseURL:
+				'={{ String($credentials.baseUrl || "https://api.v7.botpenguin.com").trim().replace(/\\/+$/, "") }}',
 			url: '/inbox/segments',
 			method: 'GET',
 		},
@@ -84,7 +85,10 @@ export class BotPenguinInboxApi implements ICredentialType {
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: WRONG_TOKEN } },
 			{ type: 'responseCode', properties: { value: 400, message: WRONG_TOKEN } },
-			{ type: 'responseSuccessBody', properties: { key: 'success', value: false, message: WRONG_TOKEN } },
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'success', value: false, message: WRONG_TOKEN },
+			},
 		] as unknown as ICredentialTestRequest['rules'],
 	};
 }

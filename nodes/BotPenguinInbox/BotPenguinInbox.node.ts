@@ -11,7 +11,10 @@ export class BotPenguinInbox implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'BotPenguin Inbox',
 		name: 'botPenguinInbox',
-		icon: { light: 'file:../../icons/botpenguin.svg', dark: 'file:../../icons/botpenguin.dark.svg' },
+		icon: {
+			light: 'file:../../icons/botpenguin.svg',
+			dark: 'file:../../icons/botpenguin.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -41,7 +41,11 @@ export function asItemError<T>(node: INode, itemIndex: number, build: () => T): 
 }
 
 /** Errors this package raised pass through unchanged; anything else becomes a NodeOperationError. */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

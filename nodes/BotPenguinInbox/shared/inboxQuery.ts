@@ -58,7 +58,13 @@ export function emptyInboxBody(): InboxBody {
 
 type Kind = 'text' | 'list' | 'ids' | 'boolean' | 'date';
 type ListKey = 'tags' | 'status' | 'lastMessageBy';
-type IdKey = 'segments' | '_botWebsite' | '_botWhatsapp' | '_botTelegram' | '_botFacebook' | '_agentAssigned';
+type IdKey =
+	| 'segments'
+	| '_botWebsite'
+	| '_botWhatsapp'
+	| '_botTelegram'
+	| '_botFacebook'
+	| '_agentAssigned';
 type BooleanKey = 'isOnline' | 'userInteracted' | 'isLiveChatActive' | 'hasOrdered';
 type RangeKey = 'createdAt' | 'lastSeenAt';
 
@@ -105,7 +111,11 @@ function emptyValue(label: string): InvalidInput {
 function asBoolean(label: string, value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
-	throw new InvalidInput(`Filters → ${label}`, `"${String(value)}" is not true or false`, 'Switch it on or off.');
+	throw new InvalidInput(
+		`Filters → ${label}`,
+		`"${String(value)}" is not true or false`,
+		'Switch it on or off.',
+	);
 }
 
 /**

@@ -9,18 +9,10 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
-import { apiError, asItemError, asNodeError, failureInfo } from './errors';
+import { asItemError, asNodeError, failureInfo } from './errors';
+import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
 import { simplifyRecord } from './simplify';
-import {
-	CREDENTIAL_TYPE,
-	DEFAULT_MAX_RETRIES,
-	DEFAULT_TIMEOUT_MS,
-	checkBaseUrl,
-	interpretResponse,
-	transportError,
-	withRetries,
-} from './transport';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, transportError, withRetries } from './transport';
 import type { RawResponse, RetryScope } from './transport';
 
 /**
@@ -33,47 +25,24 @@ import type { RawResponse, RetryScope } from './transport';
 
 export const DEFAULT_MAX_PAGES = 10_000;
 
+/**
+ * RoutingNode hands an item's results on with `push(...results)`, which overflows the call stack
+ * somewhere past 125,000 records (after every page was fetched). Stopping with a clear error before
+ * that is better than a crash at the end.
+ */
+export const MAX_RECORDS = 100_000;
+
 type Options = { maxRetries?: number; maxPages?: number; stopAtShortPage?: boolean };
 
 function options(context: IExecuteSingleFunctions): Options {
 	return context.getNodeParameter('options', {}) as Options;
 }
 
-export async function secretsOf(context: Pick<IExecuteSingleFunctions, 'getCredentials'>) {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const raw = String(credentials.apiToken ?? '');
-	return [raw, raw.trim(), cleanApiToken(raw)];
-}
-
-/** The request timeout: n8n's Settings → Request Options → Timeout when set, else ours. */
-export function effectiveTimeout(configured: unknown): number {
-	return typeof configured === 'number' && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
-}
-
-export async function baseUrlOf(context: Parameters<typeof secretsOf>[0]) {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	return checkBaseUrl(credentials.baseUrl);
-}
-
-export const BASE_URL_HELP =
-	'Use the API host only, e.g. https://api.v7.botpenguin.com or your white-label host such as https://api-v7.express-chat.com.';
-
 export async function prepareRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const baseUrl = await baseUrlOf(this);
-	if (typeof baseUrl !== 'string') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Invalid Base URL in the BotPenguin Inbox credential: ${baseUrl.problem}`,
-			{
-				itemIndex: this.getItemIndex(),
-				description: BASE_URL_HELP,
-			},
-		);
-	}
-	requestOptions.baseURL = baseUrl;
+	requestOptions.baseURL = await requireBaseUrl(this, this.getItemIndex());
 	// The engine sets 5 minutes when the user left Request Options → Timeout empty.
 	requestOptions.timeout = effectiveTimeout(this.getNodeParameter('requestOptions.timeout', 0));
 	return requestOptions;
@@ -92,14 +61,12 @@ export function buildWith(
 	};
 }
 
-async function unwrap(context: IExecuteSingleFunctions, response: IN8nHttpFullResponse, expectList: boolean) {
-	const raw = response as unknown as RawResponse;
-	const result = interpretResponse(raw, expectList, []);
-	if (result.ok) return result;
-	// Only the failure path needs the token, to redact it from whatever BotPenguin echoed back.
-	const redacted = interpretResponse(raw, expectList, await secretsOf(context));
-	if (redacted.ok) return redacted;
-	throw apiError(context.getNode(), { ...redacted, itemIndex: context.getItemIndex() });
+function unwrap(
+	context: IExecuteSingleFunctions,
+	response: IN8nHttpFullResponse,
+	expectList: boolean,
+) {
+	return interpret(context, response as unknown as RawResponse, expectList, context.getItemIndex());
 }
 
 export async function listResponse(
@@ -138,8 +105,8 @@ async function send(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
 	scope: RetryScope,
+	maxRetries: number,
 ): Promise<INodeExecutionData[]> {
-	const maxRetries = options(context).maxRetries ?? DEFAULT_MAX_RETRIES;
 	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const node = context.getNode();
 	return await withRetries({ node, scope, maxRetries }, async () => {
@@ -160,7 +127,7 @@ export function singleRequest(scope: RetryScope) {
 		this: IExecutePaginationFunctions,
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
-		return await send(this, requestData, scope);
+		return await send(this, requestData, scope, options(this).maxRetries ?? DEFAULT_MAX_RETRIES);
 	};
 }
 
@@ -199,7 +166,11 @@ export async function pagedRequest(
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
-	const { maxPages = DEFAULT_MAX_PAGES, stopAtShortPage = true } = options(this);
+	const {
+		maxPages = DEFAULT_MAX_PAGES,
+		stopAtShortPage = true,
+		maxRetries = DEFAULT_MAX_RETRIES,
+	} = options(this);
 	const results: INodeExecutionData[] = [];
 	const seen = new Set<string>();
 	let longestPage = 0;
@@ -215,7 +186,7 @@ export async function pagedRequest(
 				},
 			);
 		}
-		const items = await send(this, atPage(requestData, page), 'read');
+		const items = await send(this, atPage(requestData, page), 'read', maxRetries);
 		if (items.length === 0) break;
 		let fresh = 0;
 		for (const item of items) {
@@ -227,6 +198,17 @@ export async function pagedRequest(
 			fresh++;
 			results.push(item);
 			if (results.length >= limit) return results;
+			if (results.length > MAX_RECORDS) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`More than ${MAX_RECORDS.toLocaleString('en-US')} records: too many for one run of the node`,
+					{
+						itemIndex: this.getItemIndex(),
+						description:
+							'n8n cannot pass more records from one request to the next node. Split the run with Filters (e.g. Created After / Created Before windows) or use Limit.',
+					},
+				);
+			}
 		}
 		if (fresh === 0) {
 			throw new NodeOperationError(

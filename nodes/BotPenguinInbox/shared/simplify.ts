@@ -5,7 +5,9 @@ import { toE164 } from './phone';
 type Loose = Record<string, unknown>;
 
 function object(value: unknown): Loose {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as Loose)
+		: {};
 }
 
 function text(value: unknown): string | null {
@@ -20,7 +22,12 @@ export function attributesToObject(value: unknown): IDataObject {
 		const pair = object(entry);
 		if (typeof pair.key === 'string' && pair.key !== '') {
 			// Not `result[key] =`: a key such as "__proto__" would set the prototype and the attribute would vanish.
-			Object.defineProperty(result, pair.key, { value: pair.value, enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(result, pair.key, {
+				value: pair.value,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 	}
 	return result;

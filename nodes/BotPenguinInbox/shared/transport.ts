@@ -183,10 +183,12 @@ function snippet(text: string): string {
 /** BotPenguin's `message` plus any strings in `data` (its validation errors come that way). */
 function apiMessage(envelope: Envelope): string {
 	const parts: string[] = [];
-	if (typeof envelope.message === 'string' && envelope.message.trim()) parts.push(envelope.message.trim());
+	if (typeof envelope.message === 'string' && envelope.message.trim())
+		parts.push(envelope.message.trim());
 	const data = envelope.data;
 	if (Array.isArray(data)) {
-		for (const entry of data) if (typeof entry === 'string' && entry.trim()) parts.push(entry.trim());
+		for (const entry of data)
+			if (typeof entry === 'string' && entry.trim()) parts.push(entry.trim());
 	} else if (typeof data === 'string' && data.trim()) {
 		parts.push(data.trim());
 	}
@@ -220,7 +222,9 @@ export function interpretResponse(
 	const info: FailureInfo = { status, retryAfterMs };
 	const { value, raw } = parseBody(response.body);
 	const envelope =
-		value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Envelope) : undefined;
+		value !== null && typeof value === 'object' && !Array.isArray(value)
+			? (value as Envelope)
+			: undefined;
 	const said = envelope ? clean(apiMessage(envelope)) : '';
 	const quote = said ? `: ${said}` : '';
 
@@ -242,7 +246,9 @@ export function interpretResponse(
 		};
 	}
 	if (raw !== undefined && status >= 200 && status < 300) {
-		const contentType = clean(String(header(response.headers, 'content-type') ?? 'unknown content type'));
+		const contentType = clean(
+			String(header(response.headers, 'content-type') ?? 'unknown content type'),
+		);
 		return {
 			ok: false,
 			message: `BotPenguin sent a response that is not JSON (HTTP ${status}, ${contentType})`,
@@ -264,7 +270,8 @@ export function interpretResponse(
 		return {
 			ok: false,
 			message: `BotPenguin answered with a redirect (HTTP ${status}) instead of data`,
-			description: "Check the credential's Base URL: use the API host, e.g. https://api.v7.botpenguin.com.",
+			description:
+				"Check the credential's Base URL: use the API host, e.g. https://api.v7.botpenguin.com.",
 			info,
 		};
 	}
@@ -273,7 +280,10 @@ export function interpretResponse(
 		return {
 			ok: false,
 			message: `BotPenguin rejected the request (HTTP ${status})${quote}`,
-			description: status === 404 ? `Check the credential's Base URL.${page}` : `Check the values of this item.${page}`,
+			description:
+				status === 404
+					? `Check the credential's Base URL.${page}`
+					: `Check the values of this item.${page}`,
 			info,
 		};
 	}
@@ -323,7 +333,10 @@ export function unwrap(
  */
 export function transportError(node: INode, error: unknown, timeoutMs: number, itemIndex?: number) {
 	const code = networkCode(error);
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String((error as Error)?.message));
+	const timedOut =
+		code === 'ECONNABORTED' ||
+		code === 'ETIMEDOUT' ||
+		/timeout/i.test(String((error as Error)?.message));
 	const reset = code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 	const message = timedOut
 		? `BotPenguin did not answer within ${formatDuration(timeoutMs)}`
@@ -344,7 +357,8 @@ export function transportError(node: INode, error: unknown, timeoutMs: number, i
 export function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) return current.code;
+		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code))
+			return current.code;
 		current = current.cause as typeof current;
 	}
 	return undefined;
@@ -370,8 +384,11 @@ export function checkBaseUrl(raw: unknown): string | { problem: string } {
 	}
 	if (url.username || url.password) return { problem: 'it contains a user name or password' };
 	if (url.search || url.hash) return { problem: 'it contains a query string or fragment' };
-	if (url.pathname !== '/' && url.pathname !== '') return { problem: `it contains a path (${url.pathname})` };
+	if (url.pathname !== '/' && url.pathname !== '')
+		return { problem: `it contains a path (${url.pathname})` };
 	if (url.protocol === 'https:') return url.origin;
 	if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url.origin;
-	return { problem: `it must start with https:// (http:// is only accepted for localhost), not ${url.protocol}//` };
+	return {
+		problem: `it must start with https:// (http:// is only accepted for localhost), not ${url.protocol}//`,
+	};
 }

@@ -155,7 +155,8 @@ export function notes(field: string, value: unknown): Note[] {
 	});
 }
 
-const NAIVE_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+const NAIVE_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
 /** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at that instant. */
 function zoneOffset(utcMs: number, timeZone: string): number {

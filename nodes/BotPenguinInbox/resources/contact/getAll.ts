@@ -55,7 +55,8 @@ export const contactGetAllDescription: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 640f472d173951357f08edee',
-				description: 'Contacts assigned to any of these agents. IDs separated by commas, or an array.',
+				description:
+					'Contacts assigned to any of these agents. IDs separated by commas, or an array.',
 			},
 			{
 				displayName: 'Created After',
@@ -63,7 +64,7 @@ export const contactGetAllDescription: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"Contacts created at or after this time (workflow time zone unless the value has an offset), e.g. {{ $now.minus({days: 1}) }}",
+					'Contacts created at or after this time (workflow time zone unless the value has an offset), e.g. {{ $now.minus({days: 1}) }}',
 			},
 			{
 				displayName: 'Created Before',

@@ -18,8 +18,7 @@ export const contactDescription: INodeProperties[] = [
 				name: 'Create or Update',
 				value: 'upsert',
 				action: 'Create or update contacts',
-				description:
-					'Create a new record, or update the current one if it already exists (upsert)',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
 			},
 			{
 				name: 'Delete',

@@ -1,5 +1,10 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	attributesField,
@@ -7,18 +12,11 @@ import {
 	optionsCollection,
 	tagsField,
 } from '../../shared/descriptions';
-import { InvalidInput, apiError, asNodeError, failureInfo, inputError } from '../../shared/errors';
+import { InvalidInput, asNodeError, failureInfo, inputError } from '../../shared/errors';
 import { splitPhone } from '../../shared/phone';
-import { BASE_URL_HELP, baseUrlOf, effectiveTimeout, secretsOf } from '../../shared/routing';
+import { effectiveTimeout, requestJson, requireBaseUrl } from '../../shared/requests';
 import { attributesToObject } from '../../shared/simplify';
-import {
-	CREDENTIAL_TYPE,
-	DEFAULT_MAX_RETRIES,
-	interpretResponse,
-	transportError,
-	withRetries,
-} from '../../shared/transport';
-import type { RawResponse } from '../../shared/transport';
+import { DEFAULT_MAX_RETRIES } from '../../shared/transport';
 import { attributes, email, stringList } from '../../shared/validation';
 import type { KeyValue } from '../../shared/validation';
 
@@ -115,7 +113,8 @@ export const contactUpsertDescription: INodeProperties[] = [
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
 			default: DEFAULT_BATCH_SIZE,
-			description: 'How many contacts go in one import request. Batches are sent one after another.',
+			description:
+				'How many contacts go in one import request. Batches are sent one after another.',
 		},
 		maxRetriesOption,
 	]),
@@ -166,8 +165,12 @@ export function toImportContact(input: IDataObject): ImportContact {
 
 /** The contact as it went out, flat, for the output item. */
 function describeSent(contact: ImportContact): IDataObject {
-	const { userProvidedName, contact: reach, tags, attributes: attributeList } =
-		contact.profile.userDetails;
+	const {
+		userProvidedName,
+		contact: reach,
+		tags,
+		attributes: attributeList,
+	} = contact.profile.userDetails;
 	return {
 		phone: `+${reach.phone.prefix}${reach.phone.number}`,
 		name: userProvidedName ?? null,
@@ -243,7 +246,7 @@ function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Entry
 						},
 					];
 		} catch (error) {
-				entries.push({
+			entries.push({
 				itemIndex,
 				input: {},
 				error:
@@ -280,34 +283,27 @@ interface ChunkResult {
 async function sendChunk(
 	context: IExecuteFunctions,
 	body: ImportContact[],
-	settings: { baseURL: string; timeout: number; maxRetries: number; secrets: string[] },
+	settings: { baseURL: string; timeout: number; maxRetries: number },
 ): Promise<ChunkResult> {
-	const node = context.getNode();
 	try {
-		const response = await withRetries({ node, scope: 'idempotentWrite', maxRetries: settings.maxRetries }, async () => {
-			let raw: RawResponse;
-			try {
-				raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-					method: 'POST',
-					baseURL: settings.baseURL,
-					url: '/inbox/users/import',
-					headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-					body,
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: settings.timeout,
-				})) as RawResponse;
-			} catch (error) {
-				throw transportError(node, error, settings.timeout);
-			}
-			const result = interpretResponse(raw, false, settings.secrets);
-			if (!result.ok) throw apiError(node, result);
-			return result.envelope;
-		});
-		return { ok: true, message: String(response.message ?? '') };
+		const { envelope } = await requestJson(
+			context,
+			{
+				method: 'POST',
+				baseURL: settings.baseURL,
+				url: '/inbox/users/import',
+				body: body as unknown as IDataObject[],
+			},
+			{
+				scope: 'idempotentWrite',
+				maxRetries: settings.maxRetries,
+				timeout: settings.timeout,
+				expectList: false,
+			},
+		);
+		return { ok: true, message: String(envelope.message ?? '') };
 	} catch (error) {
-		if (!(error instanceof NodeApiError)) throw asNodeError(node, error);
+		if (!(error instanceof NodeApiError)) throw asNodeError(context.getNode(), error);
 		const status = failureInfo(error)?.status;
 		return {
 			ok: false,
@@ -356,23 +352,20 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 
 	const results = new Map<Entry, IDataObject>();
 	if (chunks.length) {
-		const baseURL = await baseUrlOf(this);
-		if (typeof baseURL !== 'string') {
-			throw new NodeOperationError(node, `Invalid Base URL in the BotPenguin Inbox credential: ${baseURL.problem}`, {
-				description: BASE_URL_HELP,
-			});
-		}
 		const settings = {
-			baseURL,
+			baseURL: await requireBaseUrl(this),
 			timeout: effectiveTimeout(this.getNodeParameter('requestOptions.timeout', 0, 0)),
 			maxRetries: Number(options.maxRetries ?? DEFAULT_MAX_RETRIES),
-			secrets: await secretsOf(this),
 		};
 		let fatal: ChunkResult | undefined;
 		for (const [index, chunk] of chunks.entries()) {
 			const outcome = fatal
 				? { ok: false, message: `Not sent: an earlier batch failed with "${fatal.message}"` }
-				: await sendChunk(this, chunk.map((entry) => entry.body as ImportContact), settings);
+				: await sendChunk(
+						this,
+						chunk.map((entry) => entry.body as ImportContact),
+						settings,
+					);
 			if (!outcome.ok && 'fatal' in outcome && outcome.fatal) fatal = outcome;
 			for (const entry of chunk) {
 				results.set(entry, {
@@ -383,7 +376,12 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 					contact: describeSent(entry.body as ImportContact),
 					...(outcome.ok
 						? { result: { message: outcome.message } }
-						: { error: outcome.message, ...('description' in outcome && outcome.description ? { errorDescription: outcome.description } : {}) }),
+						: {
+								error: outcome.message,
+								...('description' in outcome && outcome.description
+									? { errorDescription: outcome.description }
+									: {}),
+							}),
 				});
 			}
 		}
@@ -413,7 +411,9 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 		const failed = output.filter((item) => item.json.status === 'failed');
 		const sent = output.length - failed.length;
 		// The first failure's own help (e.g. where to find the API token) must not get lost in the summary.
-		const help = failed[0].json.errorDescription ? `${String(failed[0].json.errorDescription)} ` : '';
+		const help = failed[0].json.errorDescription
+			? `${String(failed[0].json.errorDescription)} `
+			: '';
 		const message = `${failedBatches.size} of ${chunks.length} import batches failed: ${String(failed[0].json.error)}`;
 		const summary = new NodeApiError(
 			node,

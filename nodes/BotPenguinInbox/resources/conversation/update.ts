@@ -48,7 +48,11 @@ function phoneFields(phone: string, dialCode: string): IDataObject {
 		// Without a dial code BotPenguin keeps the number as given; send its digits.
 		const digits = phone.replace(/[\s().\-/]/g, '');
 		if (!/^\d{4,15}$/.test(digits)) {
-			throw new InvalidInput('Phone', `"${phone}" is not a phone number`, 'Use digits, e.g. +91 98765 43210.');
+			throw new InvalidInput(
+				'Phone',
+				`"${phone}" is not a phone number`,
+				'Use digits, e.g. +91 98765 43210.',
+			);
 		}
 		return { phone: digits };
 	}
@@ -81,14 +85,22 @@ export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataO
 	Object.assign(body, phoneFields(text('phone'), text('dialCode')));
 	if (text('status')) {
 		if (!STATUSES.includes(text('status'))) {
-			throw new InvalidInput('Status', `"${text('status')}" is not a chat status`, `Use one of ${STATUSES.join(', ')}.`);
+			throw new InvalidInput(
+				'Status',
+				`"${text('status')}" is not a chat status`,
+				`Use one of ${STATUSES.join(', ')}.`,
+			);
 		}
 		body.status = text('status');
 	}
 	if (text('agentId')) body.agentId = objectId('Agent ID', text('agentId'));
 	if (text('picture')) {
 		if (!/^https?:\/\/\S+$/i.test(text('picture'))) {
-			throw new InvalidInput('Picture', `"${text('picture')}" is not an image URL`, 'Use an http(s) URL of an image.');
+			throw new InvalidInput(
+				'Picture',
+				`"${text('picture')}" is not an image URL`,
+				'Use an http(s) URL of an image.',
+			);
 		}
 		body.picture = text('picture');
 	}

@@ -1,0 +1,116 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+
+import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
+import { apiError } from './errors';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_TIMEOUT_MS,
+	checkBaseUrl,
+	interpretResponse,
+	transportError,
+	withRetries,
+} from './transport';
+import type { RawResponse, RetryScope } from './transport';
+
+/**
+ * What every request needs from the node's context, whichever way it is sent: the declarative
+ * operations (through the hooks in routing.ts) and the two code paths (the import and the Segments
+ * dropdown, through `requestJson`).
+ */
+type CredentialContext = Pick<IExecuteSingleFunctions, 'getCredentials' | 'getNode'>;
+
+export async function secretsOf(context: Pick<CredentialContext, 'getCredentials'>) {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const raw = String(credentials.apiToken ?? '');
+	return [raw, raw.trim(), cleanApiToken(raw)];
+}
+
+/** The request timeout: n8n's Settings → Request Options → Timeout when set, else ours. */
+export function effectiveTimeout(configured: unknown): number {
+	return typeof configured === 'number' && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
+}
+
+/** The credential's base URL as a bare origin, or an error naming what is wrong with it. */
+export async function requireBaseUrl(
+	context: CredentialContext,
+	itemIndex?: number,
+): Promise<string> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const checked = checkBaseUrl(credentials.baseUrl);
+	if (typeof checked === 'string') return checked;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Invalid Base URL in the BotPenguin Inbox credential: ${checked.problem}`,
+		{
+			itemIndex,
+			description:
+				'Use the API host only, e.g. https://api.v7.botpenguin.com or your white-label host such as https://api-v7.express-chat.com.',
+		},
+	);
+}
+
+/** BotPenguin's answer as data, or the API error for it, with the token redacted. */
+export async function interpret(
+	context: CredentialContext,
+	response: RawResponse,
+	expectList: boolean,
+	itemIndex?: number,
+) {
+	const result = interpretResponse(response, expectList, []);
+	if (result.ok) return result;
+	// Only the failure path needs the token, to redact it from whatever BotPenguin echoed back.
+	const redacted = interpretResponse(response, expectList, await secretsOf(context));
+	if (redacted.ok) return redacted;
+	throw apiError(context.getNode(), { ...redacted, itemIndex });
+}
+
+export interface JsonRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	body?: IHttpRequestOptions['body'];
+	baseURL: string;
+}
+
+export interface RequestSettings {
+	scope: RetryScope;
+	maxRetries: number;
+	timeout: number;
+	expectList: boolean;
+}
+
+/** One request from code, with the retries and error mapping the declarative operations get. */
+export async function requestJson(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	request: JsonRequest,
+	settings: RequestSettings,
+) {
+	const node: INode = context.getNode();
+	return await withRetries(
+		{ node, scope: settings.scope, maxRetries: settings.maxRetries },
+		async () => {
+			let raw: RawResponse;
+			try {
+				raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+					...request,
+					headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: settings.timeout,
+				})) as RawResponse;
+			} catch (error) {
+				// The transport's error object holds the request options, token included: only its code leaves.
+				throw transportError(node, error, settings.timeout);
+			}
+			return await interpret(context, raw, settings.expectList);
+		},
+	);
+}
