@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared steps of e2e/run.sh, e2e/start.sh and e2e/ui.sh. Source me after e2e/env.sh.
+# Shared steps of e2e/run.sh, e2e/start.sh and e2e/ui.sh (functions and constants only, so it can be sourced
+# before or after e2e/env.sh).
 # Every function logs to stderr and keeps its files under $RUN (the caller's scratch folder).
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,6 +13,25 @@ OWNER_PASSWORD=${OWNER_PASSWORD:-BotPenguin-Demo-1}
 
 e2e_log() { echo "[e2e] $*" >&2; }
 e2e_die() { echo "[e2e] ERROR: $*" >&2; exit 1; }
+
+# A fresh scratch folder for one headless run (run.sh, ui.sh): sets RUN and N8N_USER_FOLDER. On exit,
+# everything the run started is stopped and the folder removed, unless the run failed or E2E_KEEP is
+# set; at most the five newest kept folders of that kind stay. Call it before sourcing env.sh.
+e2e_new_run() { # e2e_new_run <kind>
+  E2E_RUN_KIND=$1
+  export N8N_E2E_ROOT=${N8N_E2E_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-botpenguin-inbox/e2e}
+  mkdir -p "$N8N_E2E_ROOT/runs"
+  RUN=$(mktemp -d "$N8N_E2E_ROOT/runs/$E2E_RUN_KIND-$(date +%Y%m%d-%H%M%S).XXXX")
+  export N8N_USER_FOLDER="$RUN/user"
+  trap _e2e_end_run EXIT
+  trap 'exit 130' INT TERM
+}
+_e2e_end_run() {
+  local rc=$?
+  e2e_cleanup
+  if [ "$rc" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$RUN"; else e2e_log "run folder kept: $RUN"; fi
+  ls -1dt "$N8N_E2E_ROOT/runs/$E2E_RUN_KIND"-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+}
 
 # Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap).
 E2E_PIDS=()

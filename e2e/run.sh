@@ -16,28 +16,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T0=$SECONDS
 bash "$HERE/install.sh"
 
-export N8N_E2E_ROOT=${N8N_E2E_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-botpenguin-inbox/e2e}
-mkdir -p "$N8N_E2E_ROOT/runs"
-RUN=$(mktemp -d "$N8N_E2E_ROOT/runs/e2e-$(date +%Y%m%d-%H%M%S).XXXX")
-export N8N_USER_FOLDER="$RUN/user"
-# shellcheck source=e2e/env.sh
-. "$HERE/env.sh"
 # shellcheck source=e2e/lib.sh
 . "$HERE/lib.sh"
-
-on_exit() {
-  local rc=$?
-  e2e_cleanup
-  if [ "$rc" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then
-    rm -rf "$RUN"
-  else
-    echo "[e2e] run folder kept: $RUN" >&2
-  fi
-  # keep the 5 most recent failed/kept runs, drop older ones
-  ls -1dt "$N8N_E2E_ROOT"/runs/e2e-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
+e2e_new_run e2e
+# shellcheck source=e2e/env.sh
+. "$HERE/env.sh"
 
 step() { e2e_log "$(printf '%4ss' $((SECONDS - T0))) $*"; }
 

@@ -19,23 +19,11 @@ if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
     { echo "[e2e] ERROR: could not install chromium; install it (apt-get install chromium) or set CHROMIUM" >&2; exit 1; }
 fi
 
-export N8N_E2E_ROOT=${N8N_E2E_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-botpenguin-inbox/e2e}
-mkdir -p "$N8N_E2E_ROOT/runs"
-RUN=$(mktemp -d "$N8N_E2E_ROOT/runs/ui-$(date +%Y%m%d-%H%M%S).XXXX")
-export N8N_USER_FOLDER="$RUN/user"
-# shellcheck source=e2e/env.sh
-. "$HERE/env.sh"
 # shellcheck source=e2e/lib.sh
 . "$HERE/lib.sh"
-
-on_exit() {
-  local rc=$?
-  e2e_cleanup
-  if [ "$rc" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$RUN"; else echo "[e2e] run folder kept: $RUN" >&2; fi
-  ls -1dt "$N8N_E2E_ROOT"/runs/ui-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
+e2e_new_run ui
+# shellcheck source=e2e/env.sh
+. "$HERE/env.sh"
 
 e2e_install_package
 e2e_start_simulator
