@@ -87,6 +87,36 @@ const updateFields = {
 	notes: { note: [{ title: 'Fault matrix', description: 'written by the fault matrix' }] },
 };
 
+/** Chats and leads: the same two endpoints, told apart by the resource (and the listing's `type`). */
+function conversationOperations(resource: 'chat' | 'lead'): OperationSpec[] {
+	const ids = (sim: Simulator) => ({ resource, botId: sim.botId, customerId: sim.customerId });
+	return [
+		{
+			id: `${resource}.getAll`,
+			kind: 'paged',
+			scope: 'read',
+			method: 'GET',
+			path: '/inbox/direct/chats',
+			faultAfter: 1,
+			parameters: (sim) => ({ ...ids(sim), operation: 'getAll', returnAll: true }),
+		},
+		{
+			id: `${resource}.update`,
+			kind: 'write',
+			scope: 'write',
+			method: 'PUT',
+			path: '/inbox/direct/lead',
+			faultAfter: 0,
+			parameters: (sim) => ({
+				...ids(sim),
+				operation: 'update',
+				uuid: conversation(sim, resource === 'lead').uuid,
+				updateFields,
+			}),
+		},
+	];
+}
+
 export const OPERATIONS: OperationSpec[] = [
 	{
 		id: 'segment.getAll',
@@ -151,68 +181,8 @@ export const OPERATIONS: OperationSpec[] = [
 			contactIds: twoContactIds(sim),
 		}),
 	},
-	{
-		id: 'chat.getAll',
-		kind: 'paged',
-		scope: 'read',
-		method: 'GET',
-		path: '/inbox/direct/chats',
-		faultAfter: 1,
-		parameters: (sim) => ({
-			resource: 'chat',
-			operation: 'getAll',
-			botId: sim.botId,
-			customerId: sim.customerId,
-			returnAll: true,
-		}),
-	},
-	{
-		id: 'chat.update',
-		kind: 'write',
-		scope: 'write',
-		method: 'PUT',
-		path: '/inbox/direct/lead',
-		faultAfter: 0,
-		parameters: (sim) => ({
-			resource: 'chat',
-			operation: 'update',
-			uuid: conversation(sim, false).uuid,
-			botId: sim.botId,
-			customerId: sim.customerId,
-			updateFields,
-		}),
-	},
-	{
-		id: 'lead.getAll',
-		kind: 'paged',
-		scope: 'read',
-		method: 'GET',
-		path: '/inbox/direct/chats',
-		faultAfter: 1,
-		parameters: (sim) => ({
-			resource: 'lead',
-			operation: 'getAll',
-			botId: sim.botId,
-			customerId: sim.customerId,
-			returnAll: true,
-		}),
-	},
-	{
-		id: 'lead.update',
-		kind: 'write',
-		scope: 'write',
-		method: 'PUT',
-		path: '/inbox/direct/lead',
-		faultAfter: 0,
-		parameters: (sim) => ({
-			resource: 'lead',
-			operation: 'update',
-			uuid: conversation(sim, true).uuid,
-			botId: sim.botId,
-			customerId: sim.customerId,
-			updateFields,
-		}),
-	},
+	...conversationOperations('chat'),
+	...conversationOperations('lead'),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -344,7 +344,7 @@ export function transportError(node: INode, error: unknown, timeoutMs: number, i
 			? `The connection to BotPenguin was closed before an answer arrived (${code})`
 			: `Could not reach BotPenguin (${code ?? 'network error'})`;
 	const description = timedOut
-		? 'The node retried where that is safe. Raise the timeout under Settings → Request Options → Timeout if BotPenguin is slow for you.'
+		? 'Raise the timeout under Settings → Request Options → Timeout if BotPenguin is slow for you.'
 		: "Check the credential's Base URL and the network between n8n and BotPenguin.";
 	return apiError(node, {
 		message,
