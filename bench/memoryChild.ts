@@ -10,8 +10,10 @@ import './resolve';
 
 import * as fs from 'node:fs';
 
+import { emptyInboxBody } from '../nodes/BotPenguinInbox/shared/inboxQuery';
 import { runNode } from '../test/helpers/engine';
 
+import { fetchAll } from './baseline';
 import { getManyParameters } from './harness';
 import { RESULT_MARKER } from './memoryTypes';
 import type { MemoryCase, MemoryChildResult, MemorySample } from './memoryTypes';
@@ -47,15 +49,46 @@ function kernelPeakRss(): number | undefined {
 	}
 }
 
+/**
+ * Return All as the case says: through the node, or with a bare fetch loop holding the same records
+ * (the reference: what any JavaScript client that keeps the parsed pages needs).
+ */
+function client(input: MemoryCase): (limit?: number) => Promise<unknown[]> {
+	if (input.client === 'fetch') {
+		const request = {
+			url: `${input.url}/inbox/users`,
+			headers: { authorization: `Bearer ${input.token}`, authtype: 'Key', 'content-type': 'application/json' },
+			body: { ...emptyInboxBody() },
+		};
+		return async (limit) => {
+			if (limit === undefined) return (await fetchAll(request)).records;
+			// Warm-up like the node's: a page, not the whole listing (which would pre-grow the heap).
+			const response = await fetch(request.url, {
+				method: 'POST',
+				headers: request.headers,
+				body: JSON.stringify({ ...request.body, page: 1 }),
+			});
+			return ((await response.json()) as { data: unknown[] }).data.slice(0, limit);
+		};
+	}
+	const credentials = { apiToken: input.token, baseUrl: input.url };
+	return async (limit) => {
+		const result = await runNode({
+			parameters: getManyParameters(
+				limit ? { limit, simplify: input.simplify } : { returnAll: true, simplify: input.simplify },
+			),
+			credentials,
+		});
+		if (result.error) throw result.error;
+		return result.items.map((item) => item.json);
+	};
+}
+
 async function main(): Promise<void> {
 	const input = JSON.parse(process.env.BENCH_MEMORY_CASE ?? '') as MemoryCase;
-	const credentials = { apiToken: input.token, baseUrl: input.url };
+	const readAll = client(input);
 	// Warm-up: loads every module and code path of the run, so the baseline includes them.
-	const warm = await runNode({
-		parameters: getManyParameters({ limit: input.pageSize * 2, simplify: input.simplify }),
-		credentials,
-	});
-	if (warm.error) throw warm.error;
+	await readAll(input.pageSize * 2);
 
 	gc();
 	await new Promise((resolve) => setImmediate(resolve));
@@ -75,23 +108,19 @@ async function main(): Promise<void> {
 	};
 	const timer = setInterval(record, input.sampleMs);
 	const start = performance.now();
-	const result = await runNode({
-		parameters: getManyParameters({ returnAll: true, simplify: input.simplify }),
-		credentials,
-	});
+	const records = await readAll();
 	const runMs = performance.now() - start;
 	record();
 	clearInterval(timer);
 	const peakRssKernel = kernel ? kernelPeakRss() : undefined;
-	if (result.error) throw result.error;
 
 	gc();
 	const retainedHeap = process.memoryUsage().heapUsed - before.heapUsed;
-	// Buffer.byteLength(JSON.stringify(all items' json)), without building the whole string at once.
-	let jsonBytes = 2 + Math.max(0, result.items.length - 1);
-	for (const item of result.items) jsonBytes += Buffer.byteLength(JSON.stringify(item.json));
+	// Buffer.byteLength(JSON.stringify(records)), without building the whole string at once.
+	let jsonBytes = 2 + Math.max(0, records.length - 1);
+	for (const entry of records) jsonBytes += Buffer.byteLength(JSON.stringify(entry));
 	const output: MemoryChildResult = {
-		items: result.items.length,
+		items: records.length,
 		before,
 		peak,
 		peakRssKernel,

@@ -9,6 +9,8 @@ export interface MemoryCase {
 	simplify: boolean;
 	pageSize: number;
 	sampleMs: number;
+	/** Who reads the pages: the node through the engine (default), or a bare fetch loop (reference). */
+	client?: 'node' | 'fetch';
 }
 
 export interface MemorySample {

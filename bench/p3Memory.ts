@@ -58,6 +58,18 @@ export interface P3Result {
 	simplifyPeakRatio: { heap: number; rss: number };
 	/** The largest size, Simplify off, once more with V8's old space capped at (heap before + 3 × JSON). */
 	capped: CappedRun;
+	/** The largest size read by a bare fetch loop that keeps the parsed records: what V8 needs anyway. */
+	reference: ReferenceRun;
+}
+
+export interface ReferenceRun {
+	contacts: number;
+	runs: number;
+	jsonBytes: number;
+	medianHeapGrowth: number;
+	medianRssGrowth: number;
+	heapPerJsonByte: number;
+	rssPerJsonByte: number;
 }
 
 /**
@@ -177,6 +189,7 @@ export async function runP3(
 		}
 	}
 	const capped = await runCapped(config, large, cases, log);
+	const reference = await runReference(config, large, log);
 	const find = (contacts: number, simplify: boolean) =>
 		cases.find((item) => item.contacts === contacts && item.simplify === simplify) as P3Case;
 	const ratio = (key: 'medianHeapGrowth' | 'medianRssGrowth', simplify: boolean) =>
@@ -203,7 +216,54 @@ export async function runP3(
 			rss: round(find(large, true).medianRssGrowth / find(large, false).medianRssGrowth, 2),
 		},
 		capped,
+		reference,
 	};
+}
+
+/** The same measurement for a bare fetch loop (bench/baseline.ts) holding the raw records. */
+async function runReference(
+	config: BenchConfig,
+	contacts: number,
+	log: (line: string) => void,
+): Promise<ReferenceRun> {
+	const sim = await startSimulator({
+		contacts,
+		pageSize: config.pageSize,
+		latencyMs: config.memoryLatencyMs,
+		record: false,
+	});
+	try {
+		const results: MemoryChildResult[] = [];
+		for (let run = 0; run < config.memoryRuns; run++) {
+			const result = await runChild({
+				url: sim.url,
+				token: sim.token,
+				contacts,
+				simplify: false,
+				pageSize: config.pageSize,
+				sampleMs: 2,
+				client: 'fetch',
+			});
+			results.push(result);
+			log(
+				`  P3 ${contacts} contacts, bare fetch loop run ${run + 1}/${config.memoryRuns}: heap +${mb(heapGrowth(result))}, RSS +${mb(rssGrowth(result))}, JSON ${mb(result.jsonBytes)}`,
+			);
+		}
+		const jsonBytes = results[0].jsonBytes;
+		const medianHeapGrowth = median(results.map(heapGrowth));
+		const medianRssGrowth = median(results.map(rssGrowth));
+		return {
+			contacts,
+			runs: results.length,
+			jsonBytes,
+			medianHeapGrowth,
+			medianRssGrowth,
+			heapPerJsonByte: round(medianHeapGrowth / jsonBytes, 2),
+			rssPerJsonByte: round(medianRssGrowth / jsonBytes, 2),
+		};
+	} finally {
+		await sim.close();
+	}
 }
 
 async function runCapped(

@@ -9,7 +9,7 @@ import type { P1Result } from './p1ReturnAll';
 import type { P2Result } from './p2Import';
 import type { P3Result } from './p3Memory';
 import type { P4Result } from './p4Limit';
-import { mb, median, ms, thousands } from './stats';
+import { mb, median, ms, round, thousands } from './stats';
 
 export interface Goal {
 	figure: 'P1' | 'P2' | 'P3' | 'P4';
@@ -184,6 +184,23 @@ export function evaluateGoals(figures: Figures): Goal[] {
 					: 'did not complete',
 				goal: 'completes, ≤ 3.0',
 				pass: capped.completed && (capped.rssPerJsonByte as number) <= 3,
+			});
+			const { reference } = P3;
+			goals.push({
+				figure: 'P3',
+				name: `Memory: ${large} peak growth ÷ JSON for a bare fetch loop holding the same records (RSS / heap), reference`,
+				value: reference.rssPerJsonByte,
+				measured: `${fixed(reference.rssPerJsonByte)} / ${fixed(reference.heapPerJsonByte)} (${mb(reference.medianRssGrowth)} / ${mb(reference.medianHeapGrowth)})`,
+				goal: '(info)',
+				pass: null,
+			});
+			goals.push({
+				figure: 'P3',
+				name: `Memory: ${large} peak growth, node ÷ bare fetch loop (RSS / heap, Simplify off)`,
+				value: round(off.medianRssGrowth / reference.medianRssGrowth),
+				measured: `${fixed(off.medianRssGrowth / reference.medianRssGrowth)} / ${fixed(off.medianHeapGrowth / reference.medianHeapGrowth)}`,
+				goal: '(info)',
+				pass: null,
 			});
 			const retained = off.medianRetainedHeap / off.jsonBytes;
 			goals.push({

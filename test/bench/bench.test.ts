@@ -146,6 +146,10 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 		expect(p3.capped.maxOldSpaceMB).toBeGreaterThanOrEqual(p3.capped.budgetMB);
 		expect(p3.capped.completed).toBe(true);
 		expect(p3.capped.items).toBe(1_000);
+		// The bare fetch loop read the same records, measured the same way.
+		expect(p3.reference.contacts).toBe(1_000);
+		expect(p3.reference.jsonBytes).toBeGreaterThan(0);
+		expect(p3.reference.rssPerJsonByte).toBeGreaterThan(0);
 	});
 
 	it('P4: Limit N costs exactly ⌈N / page size⌉ requests and returns N items', () => {
