@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 import { startSimulator } from '../test/simulator/server';
+import type { Simulator } from '../test/simulator/server';
 
 import type { BenchConfig } from './config';
 import { RESULT_MARKER } from './memoryTypes';
@@ -122,6 +123,43 @@ export function runChild(input: MemoryCase, nodeFlags: string[] = []): Promise<M
 	});
 }
 
+/** A simulator with `contacts` contacts for the memory runs, closed after `use`. */
+async function withSimulator<T>(
+	config: BenchConfig,
+	contacts: number,
+	use: (sim: Simulator) => Promise<T>,
+): Promise<T> {
+	const sim = await startSimulator({
+		contacts,
+		pageSize: config.pageSize,
+		latencyMs: config.memoryLatencyMs,
+		record: false,
+	});
+	try {
+		return await use(sim);
+	} finally {
+		await sim.close();
+	}
+}
+
+/** One Return All case against `sim`, as the child process takes it. */
+function memoryCase(
+	config: BenchConfig,
+	sim: Simulator,
+	contacts: number,
+	extra: Partial<MemoryCase> = {},
+): MemoryCase {
+	return {
+		url: sim.url,
+		token: sim.token,
+		contacts,
+		simplify: false,
+		pageSize: config.pageSize,
+		sampleMs: 2,
+		...extra,
+	};
+}
+
 export async function runP3(
 	config: BenchConfig,
 	log: (line: string) => void = () => {},
@@ -129,26 +167,13 @@ export async function runP3(
 	const [small, large] = config.sizes.memoryContacts;
 	const cases: P3Case[] = [];
 	for (const contacts of [small, large]) {
-		const sim = await startSimulator({
-			contacts,
-			pageSize: config.pageSize,
-			latencyMs: config.memoryLatencyMs,
-			record: false,
-		});
-		try {
+		await withSimulator(config, contacts, async (sim) => {
 			const runs: Record<'off' | 'on', MemoryChildResult[]> = { off: [], on: [] };
 			for (let run = 0; run < config.memoryRuns; run++) {
 				// Alternate which variant goes first.
 				const order = run % 2 ? [true, false] : [false, true];
 				for (const simplify of order) {
-					const result = await runChild({
-						url: sim.url,
-						token: sim.token,
-						contacts,
-						simplify,
-						pageSize: config.pageSize,
-						sampleMs: 2,
-					});
+					const result = await runChild(memoryCase(config, sim, contacts, { simplify }));
 					if (result.items !== contacts) {
 						throw new Error(`P3 returned ${result.items} records instead of ${contacts}`);
 					}
@@ -184,9 +209,7 @@ export async function runP3(
 						: 'sampler',
 				});
 			}
-		} finally {
-			await sim.close();
-		}
+		});
 	}
 	const capped = await runCapped(config, large, cases, log);
 	const reference = await runReference(config, large, log);
@@ -226,24 +249,10 @@ async function runReference(
 	contacts: number,
 	log: (line: string) => void,
 ): Promise<ReferenceRun> {
-	const sim = await startSimulator({
-		contacts,
-		pageSize: config.pageSize,
-		latencyMs: config.memoryLatencyMs,
-		record: false,
-	});
-	try {
+	return await withSimulator(config, contacts, async (sim) => {
 		const results: MemoryChildResult[] = [];
 		for (let run = 0; run < config.memoryRuns; run++) {
-			const result = await runChild({
-				url: sim.url,
-				token: sim.token,
-				contacts,
-				simplify: false,
-				pageSize: config.pageSize,
-				sampleMs: 2,
-				client: 'fetch',
-			});
+			const result = await runChild(memoryCase(config, sim, contacts, { client: 'fetch' }));
 			results.push(result);
 			log(
 				`  P3 ${contacts} contacts, bare fetch loop run ${run + 1}/${config.memoryRuns}: heap +${mb(heapGrowth(result))}, RSS +${mb(rssGrowth(result))}, JSON ${mb(result.jsonBytes)}`,
@@ -261,9 +270,7 @@ async function runReference(
 			heapPerJsonByte: round(medianHeapGrowth / jsonBytes, 2),
 			rssPerJsonByte: round(medianRssGrowth / jsonBytes, 2),
 		};
-	} finally {
-		await sim.close();
-	}
+	});
 }
 
 async function runCapped(
@@ -276,48 +283,40 @@ async function runCapped(
 	const budgetMB = Math.ceil((reference.medianHeapBefore + 3 * reference.jsonBytes) / MB);
 	// Loading n8n-core briefly needs more than the heap it keeps; only tiny (quick) sizes hit this floor.
 	const maxOldSpaceMB = Math.max(budgetMB, MIN_OLD_SPACE_MB);
-	const sim = await startSimulator({
-		contacts,
-		pageSize: config.pageSize,
-		latencyMs: config.memoryLatencyMs,
-		record: false,
-	});
-	try {
-		const result = await runChild(
-			{
-				url: sim.url,
-				token: sim.token,
+	return await withSimulator(config, contacts, async (sim) => {
+		try {
+			const result = await runChild(memoryCase(config, sim, contacts), [
+				`--max-old-space-size=${maxOldSpaceMB}`,
+			]);
+			const run: CappedRun = {
 				contacts,
-				simplify: false,
-				pageSize: config.pageSize,
-				sampleMs: 2,
-			},
-			[`--max-old-space-size=${maxOldSpaceMB}`],
-		);
-		const run: CappedRun = {
-			contacts,
-			maxOldSpaceMB,
-			budgetMB,
-			completed: result.items === contacts,
-			items: result.items,
-			heapGrowth: heapGrowth(result),
-			rssGrowth: rssGrowth(result),
-			heapPerJsonByte: round(heapGrowth(result) / result.jsonBytes, 2),
-			rssPerJsonByte: round(rssGrowth(result) / result.jsonBytes, 2),
-			retainedHeap: result.retainedHeap,
-			runMs: round(result.runMs, 1),
-		};
-		log(
-			`  P3 ${contacts} contacts, Simplify off, old space capped at ${maxOldSpaceMB} MB: heap +${mb(run.heapGrowth as number)}, RSS +${mb(run.rssGrowth as number)}, ${Math.round(result.runMs)} ms`,
-		);
-		return run;
-	} catch (error) {
-		const message = (error as Error).message;
-		log(`  P3 ${contacts} contacts, old space capped at ${maxOldSpaceMB} MB: did not complete`);
-		return { contacts, maxOldSpaceMB, budgetMB, completed: false, error: message.slice(0, 2_000) };
-	} finally {
-		await sim.close();
-	}
+				maxOldSpaceMB,
+				budgetMB,
+				completed: result.items === contacts,
+				items: result.items,
+				heapGrowth: heapGrowth(result),
+				rssGrowth: rssGrowth(result),
+				heapPerJsonByte: round(heapGrowth(result) / result.jsonBytes, 2),
+				rssPerJsonByte: round(rssGrowth(result) / result.jsonBytes, 2),
+				retainedHeap: result.retainedHeap,
+				runMs: round(result.runMs, 1),
+			};
+			log(
+				`  P3 ${contacts} contacts, Simplify off, old space capped at ${maxOldSpaceMB} MB: heap +${mb(run.heapGrowth as number)}, RSS +${mb(run.rssGrowth as number)}, ${Math.round(result.runMs)} ms`,
+			);
+			return run;
+		} catch (error) {
+			const message = (error as Error).message;
+			log(`  P3 ${contacts} contacts, old space capped at ${maxOldSpaceMB} MB: did not complete`);
+			return {
+				contacts,
+				maxOldSpaceMB,
+				budgetMB,
+				completed: false,
+				error: message.slice(0, 2_000),
+			};
+		}
+	});
 }
 
 function heapGrowth(result: MemoryChildResult): number {
