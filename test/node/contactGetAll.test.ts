@@ -537,3 +537,37 @@ describe('contact → Get Many: Simplify', () => {
 		expect(out[0]._id).toBe(live()[0]._id);
 	});
 });
+
+describe('contact → Get Many: several input items', () => {
+	it('runs once per item with its own filters, and pairs every record with the item it came from', async () => {
+		const name = live()[0].profile.userDetails.userProvidedName;
+		// One record for the first item, three for the second: n8n cannot pair these by position.
+		const result = await s.run(
+			getAll({ limit: 3, filters: { searchText: '={{ $json.search }}' } }),
+			{
+				items: [{ search: name }, { search: 'example' }],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		const firstPages = bodies().filter((body) => body.page === 1);
+		expect(firstPages.map((body) => body.searchText).sort()).toEqual(['example', name].sort());
+		const found = result.items.filter((item) => item.json.name === name);
+		expect(found.length).toBeGreaterThan(0);
+		expect(result.items).toHaveLength(found.length + 3);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			...found.map(() => ({ item: 0 })),
+			{ item: 1 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
+	});
+
+	it('pairs with the input item also when there is only one (Simplify off)', async () => {
+		const result = await s.run(getAll({ limit: 3, simplify: false }));
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 0 },
+		]);
+	});
+});

@@ -174,6 +174,16 @@ describe.each(['lead', 'chat'] as const)('%s → Update', (resource) => {
 		...parameters,
 	});
 
+	it('updates one record per input item, each output paired with its item', async () => {
+		const [one, two] = records('lead');
+		const result = await s.run(update({ tags: 'paired' }, { uuid: '={{ $json.uuid }}' }), {
+			items: [{ uuid: one.uuid }, { uuid: two.uuid }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.items.map((item) => item.json.uuid)).toEqual([one.uuid, two.uuid]);
+	});
+
 	it('sends every field that is set, converted to what PUT /inbox/direct/lead documents', async () => {
 		const lead = records('lead')[0];
 		const result = await s.run(

@@ -76,7 +76,11 @@ export async function listResponse(
 ): Promise<INodeExecutionData[]> {
 	const { data = [] } = await unwrap(this, response, true);
 	const simplify = this.getNodeParameter('simplify', false) as boolean;
-	return data.map((record) => ({ json: simplify ? simplifyRecord(record) : record }));
+	// Every record comes from this input item. Saying so here keeps `$('…').item` working after a run
+	// with several input items (n8n only pairs by itself when there is one), and one shared object per
+	// page spares n8n from adding a property and an object to each of tens of thousands of items.
+	const pairedItem = { item: this.getItemIndex() };
+	return data.map((record) => ({ json: simplify ? simplifyRecord(record) : record, pairedItem }));
 }
 
 /** postReceive for writes: BotPenguin answers with a bare envelope, so the item also says what was sent. */
@@ -94,6 +98,7 @@ export function writeResponse(describe: (context: IExecuteSingleFunctions) => ID
 					message: envelope.message ?? '',
 					...describe(this),
 				},
+				pairedItem: { item: this.getItemIndex() },
 			},
 		];
 	};
