@@ -21,6 +21,8 @@ export interface Sizes {
 	importContacts: number;
 	/** P3: contacts listed in each memory case; the last is compared with the first for linearity. */
 	memoryContacts: [number, number];
+	/** P3, information: the most one run may return (the node stops above 100,000 records). */
+	memoryLargest: number;
 	/** P4: contacts in the account, and the Limits tried. */
 	limitContacts: number;
 	limits: number[];
@@ -44,6 +46,7 @@ export const FULL_SIZES: Sizes = {
 	returnAllContacts: 10_000,
 	importContacts: 1_000,
 	memoryContacts: [10_000, 50_000],
+	memoryLargest: 100_000,
 	limitContacts: 1_000,
 	limits: [10, 37, 500],
 };
@@ -53,6 +56,7 @@ export const QUICK_SIZES: Sizes = {
 	returnAllContacts: 90,
 	importContacts: 120,
 	memoryContacts: [200, 1_000],
+	memoryLargest: 2_000,
 	limitContacts: 1_000,
 	limits: [10, 37, 500],
 };

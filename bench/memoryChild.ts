@@ -57,7 +57,11 @@ function client(input: MemoryCase): (limit?: number) => Promise<unknown[]> {
 	if (input.client === 'fetch') {
 		const request = {
 			url: `${input.url}/inbox/users`,
-			headers: { authorization: `Bearer ${input.token}`, authtype: 'Key', 'content-type': 'application/json' },
+			headers: {
+				authorization: `Bearer ${input.token}`,
+				authtype: 'Key',
+				'content-type': 'application/json',
+			},
 			body: { ...emptyInboxBody() },
 		};
 		return async (limit) => {

@@ -127,14 +127,15 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 			expect(item.items).toBe(item.contacts);
 			expect(item.runs).toBe(1);
 			expect(item.jsonBytes).toBeGreaterThan(0);
+			expect(item.growth).toHaveLength(1);
 			for (const value of [
-				item.medianHeapGrowth,
-				item.medianRssGrowth,
+				...Object.values(item.median),
+				...Object.values(item.perJsonByte),
 				item.medianRetainedHeap,
-				item.heapPerJsonByte,
 			]) {
 				expect(Number.isFinite(value)).toBe(true);
 			}
+			expect(Object.keys(item.median).sort()).toEqual(['heap', 'heapExternal', 'rss']);
 		}
 		// Simplified items are smaller than the raw records.
 		const json = (simplify: boolean) =>
@@ -149,7 +150,10 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 		// The bare fetch loop read the same records, measured the same way.
 		expect(p3.reference.contacts).toBe(1_000);
 		expect(p3.reference.jsonBytes).toBeGreaterThan(0);
-		expect(p3.reference.rssPerJsonByte).toBeGreaterThan(0);
+		expect(p3.reference.perJsonByte.rss).toBeGreaterThan(0);
+		// The information case at the most one run returns (2,000 at quick sizes).
+		expect(p3.largest?.contacts).toBe(QUICK_SIZES.memoryLargest);
+		expect(p3.largest?.items).toBe(QUICK_SIZES.memoryLargest);
 	});
 
 	it('P4: Limit N costs exactly ⌈N / page size⌉ requests and returns N items', () => {
