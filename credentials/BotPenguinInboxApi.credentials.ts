@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL, checkBaseUrl } from '../nodes/BotPenguinInbox/shared/baseUrl';
+
 /** Users paste the token as shown in BotPenguin, sometimes with a `Bearer ` prefix or stray spaces. */
 export function cleanApiToken(raw: unknown): string {
 	return String(raw ?? '')
@@ -17,6 +19,19 @@ export function cleanApiToken(raw: unknown): string {
 
 const WRONG_TOKEN =
 	'BotPenguin rejected the API token. Copy it again from More → API Tokens in BotPenguin, and check the Base URL if you use a white-label platform.';
+
+const BAD_REQUEST =
+	'BotPenguin answered HTTP 400. Some BotPenguin platforms reject a wrong API token this way: copy the token again from More → API Tokens in BotPenguin. If it is right, check the Base URL.';
+
+/** Where a request goes: its base URL, or the origin of an absolute URL. */
+function targetOf(requestOptions: IHttpRequestOptions): string {
+	if (requestOptions.baseURL) return requestOptions.baseURL;
+	try {
+		return new URL(requestOptions.url).origin;
+	} catch {
+		return DEFAULT_BASE_URL;
+	}
+}
 
 export class BotPenguinInboxApi implements ICredentialType {
 	name = 'botPenguinInboxApi';
@@ -60,6 +75,14 @@ export class BotPenguinInboxApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// Checked here too, not only by the node: the credential's Test button sends the token before any
+		// node runs, and plain http or a path in the Base URL would carry it somewhere it should not go.
+		const checked = checkBaseUrl(targetOf(requestOptions));
+		if (typeof checked !== 'string') {
+			throw new Error(
+				`Invalid Base URL in the BotPenguin Inbox credential: ${checked.problem}. Use the API host only, e.g. https://api.v7.botpenguin.com. Nothing was sent.`,
+			);
+		}
 		const token = cleanApiToken(credentials.apiToken);
 		const headers: Record<string, string> = {
 			...(requestOptions.headers as Record<string, string> | undefined),
@@ -84,7 +107,7 @@ export class BotPenguinInboxApi implements ICredentialType {
 		// `success: false`. The declared type does not allow both kinds in one list, the tester does.
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: WRONG_TOKEN } },
-			{ type: 'responseCode', properties: { value: 400, message: WRONG_TOKEN } },
+			{ type: 'responseCode', properties: { value: 400, message: BAD_REQUEST } },
 			{
 				type: 'responseSuccessBody',
 				properties: { key: 'success', value: false, message: WRONG_TOKEN },

@@ -219,6 +219,24 @@ describe("the credential's test request", () => {
 		},
 	);
 
+	it.each([
+		['a path', (url: string) => `${url}/api/v2`, 'it contains a path (/api/v2)'],
+		[
+			'plain http to a host that is not this machine',
+			// An IPv4-mapped IPv6 address: reaches the simulator on 127.0.0.1 if the guard let it through.
+			(url: string) => url.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+			'it must start with https://',
+		],
+	])('fails before sending the token when the Base URL has %s', async (_case, change, problem) => {
+		const { sim } = s;
+		const outcome = await testCredential({ apiToken: sim.token, baseUrl: change(sim.url) });
+		expect(outcome.status).toBe('Error');
+		expect(outcome.message).toContain('Invalid Base URL in the BotPenguin Inbox credential');
+		expect(outcome.message).toContain(problem);
+		expect(outcome.message).not.toContain(sim.token);
+		expect(sim.requests).toEqual([]);
+	});
+
 	it('fails through its rule when BotPenguin answers HTTP 200 with success:false', async () => {
 		const { sim } = s;
 		sim.addFault({ kind: 'successFalse', path: '/inbox/segments' });
