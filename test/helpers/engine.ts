@@ -12,12 +12,7 @@ import * as path from 'node:path';
 process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'bp-n8n-'));
 
 import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import {
-	ICredentialsHelper,
-	LoggerProxy,
-	Workflow,
-	createRunExecutionData,
-} from 'n8n-workflow';
+import { ICredentialsHelper, LoggerProxy, Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,

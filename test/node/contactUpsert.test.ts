@@ -76,7 +76,7 @@ describe('contact → Create or Update, one contact per item (Fields Below)', ()
 					tags: ['vip', 'newsletter'],
 					attributes: { plan: 'pro' },
 				},
-				result: { message: 'User profiles imported successfully.' },
+				result: { message: 'User profiles imported successfully.', code: 200 },
 			},
 		]);
 		const stored = storedContact('91', '9876543210');
@@ -377,6 +377,45 @@ describe('contact → Create or Update in batches', () => {
 			...Array<number>(40).fill(2),
 			...Array<number>(20).fill(3),
 		]);
+	});
+});
+
+describe('contact → Create or Update: what BotPenguin answers', () => {
+	it('passes on whatever else the answer holds (e.g. problems listed in data), for every contact of the batch', async () => {
+		s.sim.addFault({
+			kind: 'successWithProblems',
+			path: IMPORT,
+			message: 'Imported 1 of 2 contacts',
+			data: ['[2] phone already belongs to another contact'],
+		});
+		const result = await s.run(upsert({ phone: '={{ $json.phone }}' }), {
+			items: [{ phone: '+91 98765 00001' }, { phone: '+91 98765 00002' }],
+		});
+		expect(result.error).toBeUndefined();
+		const out = jsonOf(result);
+		expect(out.map((json) => json.status)).toEqual(['sent', 'sent']);
+		for (const json of out) {
+			expect(json.result).toEqual({
+				message: 'Imported 1 of 2 contacts',
+				data: ['[2] phone already belongs to another contact'],
+				code: 200,
+			});
+		}
+	});
+
+	it('redacts the API token if the answer repeats it', async () => {
+		const { token } = s.sim;
+		s.sim.addFault({
+			kind: 'successWithProblems',
+			path: IMPORT,
+			message: `done for ${token}`,
+			data: [`token ${token} used`],
+		});
+		const result = await s.run(upsert({ phone: '+91 98765 00001' }));
+		expect(result.error).toBeUndefined();
+		const text = JSON.stringify(jsonOf(result));
+		expect(text).not.toContain(token);
+		expect(text).toContain('token *** used');
 	});
 });
 

@@ -299,30 +299,36 @@ describe('Continue On Fail with several items', () => {
 		expect(requestsTo(sim, 'POST', '/inbox/users/import')).toHaveLength(2);
 	});
 
-	it('contact → Create or Update: after a rejected token no further batch is sent', async () => {
-		const result = await s.run(
-			{
-				resource: 'contact',
-				operation: 'upsert',
-				phone: '={{ $json.phone }}',
-				options: { batchSize: 1 },
-			},
-			{
-				continueOnFail: true,
-				credentials: wrongCredentials(s.sim),
-				items: [
-					{ phone: '+91 98765 00001' },
-					{ phone: '+91 98765 00002' },
-					{ phone: '+91 98765 00003' },
-				],
-			},
-		);
-		expect(s.sim.requests).toHaveLength(1);
-		const out = jsonOf(result);
-		expect(out.map((json) => json.status)).toEqual(['failed', 'failed', 'failed']);
-		expect(out[0].error).toMatch(/^BotPenguin rejected the API token \(HTTP 401\)/);
-		expect(out[1].error).toMatch(
-			/^Not sent: an earlier batch failed with "BotPenguin rejected the API token/,
-		);
-	});
+	it.each([401, 400] as const)(
+		'contact → Create or Update: after a token rejected with HTTP %s no further batch is sent',
+		async (status) => {
+			s.sim.setOptions({ badTokenStatus: status });
+			const result = await s.run(
+				{
+					resource: 'contact',
+					operation: 'upsert',
+					phone: '={{ $json.phone }}',
+					options: { batchSize: 1 },
+				},
+				{
+					continueOnFail: true,
+					credentials: wrongCredentials(s.sim),
+					items: [
+						{ phone: '+91 98765 00001' },
+						{ phone: '+91 98765 00002' },
+						{ phone: '+91 98765 00003' },
+					],
+				},
+			);
+			expect(s.sim.requests).toHaveLength(1);
+			const out = jsonOf(result);
+			expect(out.map((json) => json.status)).toEqual(['failed', 'failed', 'failed']);
+			expect(out[0].error).toMatch(
+				new RegExp(`^BotPenguin rejected the API token \\(HTTP ${status}\\)`),
+			);
+			expect(out[1].error).toMatch(
+				/^Not sent: an earlier batch failed with "BotPenguin rejected the API token/,
+			);
+		},
+	);
 });

@@ -94,7 +94,12 @@ describe('Return All past what n8n can hand on', () => {
 	it('stops with a clear error after 100,000 records instead of crashing once every page is fetched', async () => {
 		s.sim.setOptions({ pageSize: 10_000 });
 		s.sim.addFault({ kind: 'endless', times: Infinity });
-		const result = await s.run({ resource: 'contact', operation: 'getAll', returnAll: true, simplify: false });
+		const result = await s.run({
+			resource: 'contact',
+			operation: 'getAll',
+			returnAll: true,
+			simplify: false,
+		});
 		const error = errorOf(result);
 		expect(error.message).toBe('More than 100,000 records: too many for one run of the node');
 		expect(error.description).toContain('Created After / Created Before');

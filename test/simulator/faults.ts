@@ -17,6 +17,11 @@ export type FaultKind =
 	| 'missingData'
 	/** 200 whose envelope says `success: false`. */
 	| 'successFalse'
+	/**
+	 * 200 `success: true` whose `data` lists problems (`data` of the fault, default two strings): one
+	 * reading of how an import reports contacts it skipped (open question 8). Nothing is processed.
+	 */
+	| 'successWithProblems'
 	/** Wait `delayMs` (default 2000) before answering normally. */
 	| 'slow'
 	/** Destroy the socket without answering (connection reset). */
@@ -44,8 +49,10 @@ export interface Fault {
 	retryAfter?: string;
 	/** `slow` fault: how long to wait. */
 	delayMs?: number;
-	/** `status` / `successFalse` faults: the envelope `message`. */
+	/** `status` / `successFalse` / `successWithProblems` faults: the envelope `message`. */
 	message?: string;
+	/** `successWithProblems` fault: the envelope `data`. */
+	data?: string[];
 }
 
 /** Faults that change which page a paged endpoint answers, rather than replacing the answer. */
@@ -57,6 +64,7 @@ const FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
 	'invalidJson',
 	'missingData',
 	'successFalse',
+	'successWithProblems',
 	'slow',
 	'reset',
 	'ignorePage',

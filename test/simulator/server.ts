@@ -855,6 +855,13 @@ class InboxSimulator implements Simulator {
 				return { status: 200, contentType: JSON_TYPE, body: TRUNCATED_JSON };
 			case 'successFalse':
 				return envelope(200, false, fault.message ?? DEFAULT_SUCCESS_FALSE_MESSAGE, ['detail one']);
+			case 'successWithProblems':
+				return envelope(
+					200,
+					true,
+					fault.message ?? 'Imported with problems',
+					fault.data ?? ['[1] phone already belongs to another contact', '[2] invalid email'],
+				);
 			default:
 				return undefined;
 		}

@@ -58,6 +58,8 @@ export interface FailureInfo {
 	networkCode?: string;
 	/** Delay the server asked for with Retry-After, in milliseconds. */
 	retryAfterMs?: number;
+	/** BotPenguin said the API token is wrong (HTTP 401, or a 400 about the token): no request can work. */
+	tokenRejected?: boolean;
 }
 
 const failures = new WeakMap<object, FailureInfo>();

@@ -23,8 +23,9 @@ const TOKEN_HELP =
 /**
  * Which failures may be repeated depends on what a repeat can do:
  * - `read`: listings change nothing, so every transient failure is retried.
- * - `idempotentWrite`: the import upserts by phone number and the status update sets an absolute
- *   status; sending the same body twice leaves the same state, so these retry like reads.
+ * - `idempotentWrite`: the import is documented as "create or update" (whatever it matches on, the same
+ *   batch sent again updates the contacts the first one created) and the status update sets an
+ *   absolute status; sending the same body twice leaves the same state, so these retry like reads.
  * - `write`: the chat/lead update may append its notes, so a repeat after the server might have
  *   processed the request could add them twice. Only failures that mean "not processed" are retried:
  *   429 (rejected by the rate limiter), 503 (service unavailable) and a refused connection.
@@ -235,7 +236,7 @@ export function interpretResponse(
 			ok: false,
 			message: `BotPenguin rejected the API token (HTTP ${status})${quote}`,
 			description: TOKEN_HELP,
-			info,
+			info: { ...info, tokenRejected: true },
 		};
 	}
 	if (status === 429) {

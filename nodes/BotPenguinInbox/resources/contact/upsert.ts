@@ -12,9 +12,9 @@ import {
 	optionsCollection,
 	tagsField,
 } from '../../shared/descriptions';
-import { InvalidInput, asNodeError, failureInfo, inputError } from '../../shared/errors';
+import { InvalidInput, asNodeError, failureInfo, inputError, redact } from '../../shared/errors';
 import { splitPhone } from '../../shared/phone';
-import { effectiveTimeout, requestJson, requireBaseUrl } from '../../shared/requests';
+import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
 import { attributesToObject } from '../../shared/simplify';
 import { DEFAULT_MAX_RETRIES } from '../../shared/transport';
 import { attributes, email, stringList } from '../../shared/validation';
@@ -275,6 +275,11 @@ function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Entry
 interface ChunkResult {
 	ok: boolean;
 	message: string;
+	/**
+	 * Whatever else BotPenguin answered (`data`, ids, counts …). Its format is undocumented (it may list
+	 * contacts it could not import), so it is passed on untouched rather than dropped.
+	 */
+	details?: IDataObject;
 	description?: string;
 	/** The failure applies to every request (bad token, wrong base URL): stop sending. */
 	fatal?: boolean;
@@ -301,15 +306,27 @@ async function sendChunk(
 				expectList: false,
 			},
 		);
-		return { ok: true, message: String(envelope.message ?? '') };
+		const { success: _success, message, ...rest } = envelope as IDataObject;
+		if (Array.isArray(rest.data) && rest.data.length === 0) delete rest.data;
+		if (!Object.keys(rest).length) return { ok: true, message: String(message ?? '') };
+		// Unlike a listing, this is small and goes into every contact's output: redact it like an error.
+		const secrets = await secretsOf(context);
+		const details = JSON.parse(redact(JSON.stringify(rest), secrets)) as IDataObject;
+		return { ok: true, message: redact(String(message ?? ''), secrets), details };
 	} catch (error) {
 		if (!(error instanceof NodeApiError)) throw asNodeError(context.getNode(), error);
-		const status = failureInfo(error)?.status;
+		const info = failureInfo(error);
+		const status = info?.status;
 		return {
 			ok: false,
 			message: error.message,
 			description: error.description ?? undefined,
-			fatal: status === undefined || status === 401 || status === 403 || status === 404,
+			fatal:
+				info?.tokenRejected === true ||
+				status === undefined ||
+				status === 401 ||
+				status === 403 ||
+				status === 404,
 		};
 	}
 }
@@ -375,7 +392,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 					batchContacts: chunk.length,
 					contact: describeSent(entry.body as ImportContact),
 					...(outcome.ok
-						? { result: { message: outcome.message } }
+						? { result: { message: outcome.message, ...(outcome.details ?? {}) } }
 						: {
 								error: outcome.message,
 								...('description' in outcome && outcome.description
