@@ -306,7 +306,8 @@ async function sendChunk(
 				expectList: false,
 			},
 		);
-		const { success: _success, message, ...rest } = envelope as IDataObject;
+		const { message, ...rest } = envelope as IDataObject;
+		delete rest.success;
 		if (Array.isArray(rest.data) && rest.data.length === 0) delete rest.data;
 		if (!Object.keys(rest).length) return { ok: true, message: String(message ?? '') };
 		// Unlike a listing, this is small and goes into every contact's output: redact it like an error.
