@@ -146,3 +146,36 @@ describe('contact → Update Status / Delete with bad Contact IDs', () => {
 		expect(s.sim.requests).toEqual([]);
 	});
 });
+
+describe('contact → Delete with several input items, one of them invalid', () => {
+	const items = () => {
+		const [first, second] = contactIds(2);
+		return [{ id: first }, { id: second }, { id: 'not-an-id' }];
+	};
+
+	it('sends nothing at all, and the error names the field and the item', async () => {
+		const input = items();
+		const result = await s.run(remove({ contactIds: '={{ $json.id }}' }), { items: input });
+		const error = errorOf(result);
+		expect(error.message).toContain('Invalid Contact IDs');
+		expect(error.message).toContain('not-an-id');
+		expect(`${error.message} ${error.description ?? ''}`).toContain('Item 3');
+		expect(s.sim.requests).toEqual([]);
+		expect(statusOf(input[0].id)).not.toBe('DELETED');
+	});
+
+	it('with Continue On Fail the valid items are sent and the invalid one is an error item', async () => {
+		const input = items();
+		const result = await s.run(remove({ contactIds: '={{ $json.id }}' }), {
+			items: input,
+			continueOnFail: true,
+		});
+		expect(result.error).toBeUndefined();
+		expect(requestsTo(s.sim, 'PUT', STATUS_UPDATE)).toHaveLength(2);
+		expect(statusOf(input[0].id)).toBe('DELETED');
+		expect(statusOf(input[1].id)).toBe('DELETED');
+		const out = jsonOf(result);
+		expect(out).toHaveLength(3);
+		expect(String(out[2].error)).toContain('Invalid Contact IDs');
+	});
+});

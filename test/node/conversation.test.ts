@@ -174,6 +174,21 @@ describe.each(['lead', 'chat'] as const)('%s → Update', (resource) => {
 		...parameters,
 	});
 
+	it('sends nothing when one of several items is invalid', async () => {
+		const [one, two] = records('lead');
+		const result = await s.run(
+			update({ email: '={{ $json.email }}' }, { uuid: '={{ $json.uuid }}' }),
+			{
+				items: [
+					{ uuid: one.uuid, email: 'jane@example.com' },
+					{ uuid: two.uuid, email: 'not an email' },
+				],
+			},
+		);
+		expect(errorOf(result).message).toContain('Invalid Email');
+		expect(s.sim.requests).toEqual([]);
+	});
+
 	it('updates one record per input item, each output paired with its item', async () => {
 		const [one, two] = records('lead');
 		const result = await s.run(update({ tags: 'paired' }, { uuid: '={{ $json.uuid }}' }), {

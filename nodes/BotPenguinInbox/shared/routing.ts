@@ -48,7 +48,25 @@ export async function prepareRequest(
 	return requestOptions;
 }
 
-/** A preSend that builds part of the request from validated parameters. */
+/**
+ * The first invalid item of a node run, keyed by the run's execute data (one object shared by every
+ * item of one run of the node, and dropped with it).
+ *
+ * n8n's RoutingNode starts every item's request without waiting for the others, so a later item's
+ * bad input would be found only after the earlier items were sent. But it starts them in one
+ * synchronous loop, and `buildWith` (first in every preSend list) checks the input before its first
+ * `await`: when the first request is about to go out, every item has been checked. `send` then
+ * refuses to send anything if one of them failed (unless Continue On Fail is on). With Settings →
+ * Request Options → Batching, n8n waits between batches, so each batch is checked when it starts.
+ */
+const invalidItems = new WeakMap<object, { itemIndex: number; error: Error }>();
+
+function runKey(context: IExecuteSingleFunctions): object | undefined {
+	const key: unknown = context.getExecuteData();
+	return typeof key === 'object' && key !== null ? key : undefined;
+}
+
+/** A preSend that checks the input and builds part of the request from it. Put it first. */
 export function buildWith(
 	build: (context: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => void,
 ) {
@@ -56,9 +74,34 @@ export function buildWith(
 		this: IExecuteSingleFunctions,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		asItemError(this.getNode(), this.getItemIndex(), () => build(this, requestOptions));
+		const itemIndex = this.getItemIndex();
+		try {
+			asItemError(this.getNode(), itemIndex, () => build(this, requestOptions));
+		} catch (error) {
+			const key = runKey(this);
+			if (key && !invalidItems.has(key))
+				invalidItems.set(key, { itemIndex, error: error as Error });
+			throw error;
+		}
 		return requestOptions;
 	};
+}
+
+/** Stops a valid item from being sent when another item of the same run has invalid input. */
+function refuseIfAnotherItemIsInvalid(context: IExecutePaginationFunctions): void {
+	const key = runKey(context);
+	const invalid = key && invalidItems.get(key);
+	if (!invalid || invalid.itemIndex === context.getItemIndex() || context.continueOnFail()) return;
+	const { description } = invalid.error as { description?: string | null };
+	throw new NodeOperationError(context.getNode(), invalid.error.message, {
+		itemIndex: invalid.itemIndex,
+		description: [
+			description,
+			`Item ${invalid.itemIndex + 1} has this problem, so nothing was sent for any item. Fix it, or turn on Settings → On Error → Continue to send the valid items.`,
+		]
+			.filter(Boolean)
+			.join(' '),
+	});
 }
 
 function unwrap(
@@ -112,6 +155,7 @@ async function send(
 	scope: RetryScope,
 	maxRetries: number,
 ): Promise<INodeExecutionData[]> {
+	refuseIfAnotherItemIsInvalid(context);
 	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const node = context.getNode();
 	return await withRetries({ node, scope, maxRetries }, async () => {

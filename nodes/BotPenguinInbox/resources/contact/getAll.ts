@@ -24,11 +24,11 @@ export const contactGetAllRouting = {
 	request: { method: 'POST' as const, url: '/inbox/users' },
 	send: {
 		preSend: [
-			prepareRequest,
 			buildWith((context, request) => {
 				const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
 				request.body = buildInboxBody(filters, context.getTimezone());
 			}),
+			prepareRequest,
 		],
 		paginate: true,
 	},

@@ -20,10 +20,10 @@ export const statusUpdateRouting = {
 	request: { method: 'PUT' as const, url: '/inbox/users/status-update' },
 	send: {
 		preSend: [
-			prepareRequest,
 			buildWith((context, request) => {
 				request.body = statusUpdateBody(context);
 			}),
+			prepareRequest,
 		],
 		paginate: true,
 	},

@@ -20,7 +20,6 @@ export function conversationGetAllRouting(resource: ConversationResource) {
 		},
 		send: {
 			preSend: [
-				prepareRequest,
 				buildWith((context, request) => {
 					request.qs = {
 						...request.qs,
@@ -29,6 +28,7 @@ export function conversationGetAllRouting(resource: ConversationResource) {
 						page: 1,
 					};
 				}),
+				prepareRequest,
 			],
 			paginate: true,
 		},

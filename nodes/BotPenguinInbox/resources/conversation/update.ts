@@ -125,10 +125,10 @@ export const conversationUpdateRouting = {
 	request: { method: 'PUT' as const, url: '/inbox/direct/lead' },
 	send: {
 		preSend: [
-			prepareRequest,
 			buildWith((context, request) => {
 				request.body = conversationUpdateBody(context);
 			}),
+			prepareRequest,
 		],
 		paginate: true,
 	},
