@@ -29,16 +29,17 @@ export function inputError(
 	});
 }
 
-/** Runs `build` and reports InvalidInput as an item error naming the field and the fix. */
-export function asItemError<T>(node: INode, itemIndex: number, build: () => T): T {
-	try {
-		return build();
-	} catch (error) {
-		throw error instanceof InvalidInput
-			? inputError(node, error, itemIndex)
-			: asNodeError(node, error, itemIndex);
-	}
+/** An error found while checking an item's input: InvalidInput names the field and the fix. */
+export function itemError(
+	node: INode,
+	itemIndex: number,
+	error: unknown,
+): NodeApiError | NodeOperationError {
+	return error instanceof InvalidInput
+		? inputError(node, error, itemIndex)
+		: asNodeError(node, error, itemIndex);
 }
+
 
 /** Errors this package raised pass through unchanged; anything else becomes a NodeOperationError. */
 export function asNodeError(

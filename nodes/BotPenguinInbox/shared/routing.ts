@@ -9,7 +9,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { asItemError, asNodeError, failureInfo } from './errors';
+import { asNodeError, failureInfo, itemError } from './errors';
 import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
 import { simplifyRecord } from './simplify';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, transportError, withRetries } from './transport';
@@ -76,12 +76,12 @@ export function buildWith(
 	): Promise<IHttpRequestOptions> {
 		const itemIndex = this.getItemIndex();
 		try {
-			asItemError(this.getNode(), itemIndex, () => build(this, requestOptions));
+			build(this, requestOptions);
 		} catch (error) {
+			const failure = itemError(this.getNode(), itemIndex, error);
 			const key = runKey(this);
-			if (key && !invalidItems.has(key))
-				invalidItems.set(key, { itemIndex, error: error as Error });
-			throw error;
+			if (key && !invalidItems.has(key)) invalidItems.set(key, { itemIndex, error: failure });
+			throw failure;
 		}
 		return requestOptions;
 	};
