@@ -7,13 +7,13 @@ import { DEFAULT_MAX_RETRIES } from './transport';
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
 export const CONVERSATION_STATUSES = [
-	{ name: 'Open', value: 'OPEN' },
-	{ name: 'In Progress', value: 'INPROGRESS' },
-	{ name: 'Review', value: 'REVIEW' },
-	{ name: 'On Hold', value: 'ONHOLD' },
+	{ name: 'Closed', value: 'CLOSED' },
 	// BotPenguin's own spelling; the API rejects "DEPENDENCY".
 	{ name: 'Dependency', value: 'DEPENDANCY' },
-	{ name: 'Closed', value: 'CLOSED' },
+	{ name: 'In Progress', value: 'INPROGRESS' },
+	{ name: 'On Hold', value: 'ONHOLD' },
+	{ name: 'Open', value: 'OPEN' },
+	{ name: 'Review', value: 'REVIEW' },
 ];
 
 export function returnAllAndLimit(show: Show): INodeProperties[] {

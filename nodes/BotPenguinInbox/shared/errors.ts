@@ -40,7 +40,6 @@ export function itemError(
 		: asNodeError(node, error, itemIndex);
 }
 
-
 /** Errors this package raised pass through unchanged; anything else becomes a NodeOperationError. */
 export function asNodeError(
 	node: INode,

@@ -31,7 +31,10 @@ export const statusUpdateRouting = {
 	output: { postReceive: [writeResponse(statusUpdateBody)] },
 };
 
-const CONTACT_STATUSES = [...CONVERSATION_STATUSES, { name: 'Deleted', value: 'DELETED' }];
+/** Alphabetical, as n8n lists options. */
+const CONTACT_STATUSES = [...CONVERSATION_STATUSES, { name: 'Deleted', value: 'DELETED' }].sort(
+	(a, b) => a.name.localeCompare(b.name),
+);
 
 const showBoth = { resource: ['contact'], operation: ['updateStatus', 'delete'] };
 
@@ -56,7 +59,7 @@ export const contactStatusDescription: INodeProperties[] = [
 		options: CONTACT_STATUSES,
 		default: 'OPEN',
 		description:
-			'The new status. BotPenguin documents only DELETED for this endpoint; the conversation statuses are accepted by the inbox. Use an expression for any other value.',
+			'The new status. BotPenguin documents only Deleted for this endpoint (the Delete operation sends it); the others are the inbox statuses, not documented here, so BotPenguin may refuse them (its error is shown). Use an expression for any other value.',
 	},
 	requestOptions(showBoth),
 ];
