@@ -144,6 +144,11 @@ describe('contact → Create or Update, one contact per item (Fields Below)', ()
 			{ countryCode: '999' },
 			/^Invalid Country Code: "999" is not a country calling code/,
 		],
+		[
+			'+91 98765 43210',
+			{ countryCode: 'abc' },
+			/^Invalid Country Code: "abc" is not a country calling code/,
+		],
 	])(
 		'phone %j %j fails the run naming the field, and nothing is sent',
 		async (phone, additionalFields, message) => {

@@ -90,6 +90,9 @@ export function splitPhone(raw: string, defaultCountryCode?: string, field = 'Ph
 				`${EXAMPLE}. Check the digits after "+".`,
 			);
 		}
+		// The default is for numbers without "+" (a list may mix both), but a bad one is still reported.
+		const given = String(defaultCountryCode ?? '').trim();
+		if (given !== '') normalizeCountryCode(given);
 		prefix = code;
 		national = allDigits.slice(code.length);
 	} else if (defaultCountryCode !== undefined && String(defaultCountryCode).trim() !== '') {
