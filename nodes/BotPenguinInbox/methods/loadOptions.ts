@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { requestJson, requireBaseUrl } from '../shared/requests';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../shared/transport';
@@ -13,6 +13,8 @@ export async function getSegments(this: ILoadOptionsFunctions): Promise<INodePro
 			maxRetries: DEFAULT_MAX_RETRIES,
 			timeout: DEFAULT_TIMEOUT_MS,
 			expectList: true,
+			// The node's own proxy / Ignore SSL Issues settings, as Get Many uses them.
+			requestOptions: (this.getCurrentNodeParameter('requestOptions') ?? {}) as IDataObject,
 		},
 	);
 	return data

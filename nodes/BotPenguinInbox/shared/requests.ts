@@ -1,5 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
@@ -84,6 +85,51 @@ export interface RequestSettings {
 	maxRetries: number;
 	timeout: number;
 	expectList: boolean;
+	/** The node's Settings → Request Options (proxy, Ignore SSL Issues), which RoutingNode applies itself. */
+	requestOptions?: IDataObject;
+}
+
+/**
+ * Settings → Request Options → Proxy and Ignore SSL Issues, as n8n's RoutingNode applies them to the
+ * declarative operations, for the requests this package makes from code (the import, the Segments
+ * dropdown): otherwise Get Many would work behind a proxy and the import would not.
+ */
+export function connectionOptions(
+	node: INode,
+	requestOptions: IDataObject = {},
+): Pick<IHttpRequestOptions, 'proxy' | 'skipSslCertificateValidation'> {
+	const options: Pick<IHttpRequestOptions, 'proxy' | 'skipSslCertificateValidation'> = {};
+	if (requestOptions.allowUnauthorizedCerts === true) options.skipSslCertificateValidation = true;
+	const proxy = typeof requestOptions.proxy === 'string' ? requestOptions.proxy.trim() : '';
+	if (proxy) {
+		let url: URL;
+		try {
+			url = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+		} catch {
+			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${proxy}"`, {
+				description: 'Enter the proxy as http://host:port, e.g. http://proxy.example.com:3128.',
+			});
+		}
+		if (!url.port) {
+			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${proxy}"`, {
+				description: 'The proxy URL needs a port, e.g. http://proxy.example.com:3128.',
+			});
+		}
+		options.proxy = {
+			host: url.hostname,
+			port: Number(url.port),
+			protocol: url.protocol.replace(/:$/, ''),
+			...(url.username
+				? {
+						auth: {
+							username: decodeURIComponent(url.username),
+							password: decodeURIComponent(url.password),
+						},
+					}
+				: {}),
+		};
+	}
+	return options;
 }
 
 /** One request from code, with the retries and error mapping the declarative operations get. */
@@ -93,6 +139,7 @@ export async function requestJson(
 	settings: RequestSettings,
 ) {
 	const node: INode = context.getNode();
+	const connection = connectionOptions(node, settings.requestOptions);
 	return await withRetries(
 		{ node, scope: settings.scope, maxRetries: settings.maxRetries },
 		async () => {
@@ -100,6 +147,7 @@ export async function requestJson(
 			try {
 				raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
 					...request,
+					...connection,
 					headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 					json: true,
 					returnFullResponse: true,

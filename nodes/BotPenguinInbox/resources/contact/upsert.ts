@@ -288,7 +288,7 @@ interface ChunkResult {
 async function sendChunk(
 	context: IExecuteFunctions,
 	body: ImportContact[],
-	settings: { baseURL: string; timeout: number; maxRetries: number },
+	settings: { baseURL: string; timeout: number; maxRetries: number; requestOptions: IDataObject },
 ): Promise<ChunkResult> {
 	try {
 		const { envelope } = await requestJson(
@@ -303,6 +303,7 @@ async function sendChunk(
 				scope: 'idempotentWrite',
 				maxRetries: settings.maxRetries,
 				timeout: settings.timeout,
+				requestOptions: settings.requestOptions,
 				expectList: false,
 			},
 		);
@@ -370,10 +371,12 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 
 	const results = new Map<Entry, IDataObject>();
 	if (chunks.length) {
+		const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 		const settings = {
 			baseURL: await requireBaseUrl(this),
-			timeout: effectiveTimeout(this.getNodeParameter('requestOptions.timeout', 0, 0)),
+			timeout: effectiveTimeout(requestOptions.timeout),
 			maxRetries: Number(options.maxRetries ?? DEFAULT_MAX_RETRIES),
+			requestOptions,
 		};
 		let fatal: ChunkResult | undefined;
 		for (const [index, chunk] of chunks.entries()) {

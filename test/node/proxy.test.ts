@@ -1,0 +1,87 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a test proxy server */
+/**
+ * Settings → Request Options → Proxy: RoutingNode applies it to the declarative operations; the
+ * import and the Segments dropdown make their requests from code and must apply it themselves.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { errorOf, jsonOf, useSimulator } from '../helpers/scenario';
+
+const s = useSimulator({ contacts: 5 });
+
+/** A forwarding HTTP proxy on 127.0.0.1 that records the absolute URLs it was asked for. */
+let proxy: http.Server;
+let proxyUrl: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+	proxy = http.createServer((req, res) => {
+		seen.push(`${req.method} ${req.url}`);
+		const target = new URL(req.url ?? '');
+		const upstream = http.request(
+			target,
+			{ method: req.method, headers: { ...req.headers, host: target.host } },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => {
+			res.writeHead(502);
+			res.end();
+		});
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+	proxy.closeAllConnections();
+	await new Promise((resolve) => proxy.close(resolve));
+});
+
+beforeEach(() => {
+	seen.length = 0;
+});
+
+describe('Settings → Request Options → Proxy', () => {
+	it('Get Many goes through the proxy (RoutingNode applies it)', async () => {
+		const result = await s.run({
+			resource: 'contact',
+			operation: 'getAll',
+			limit: 2,
+			requestOptions: { proxy: proxyUrl },
+		});
+		expect(result.error).toBeUndefined();
+		expect(seen).toEqual([`POST ${s.sim.url}/inbox/users`]);
+	});
+
+	it('the import goes through the proxy too', async () => {
+		const result = await s.run({
+			resource: 'contact',
+			operation: 'upsert',
+			phone: '+91 98765 43210',
+			requestOptions: { proxy: proxyUrl },
+		});
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)[0].status).toBe('sent');
+		expect(seen).toEqual([`POST ${s.sim.url}/inbox/users/import`]);
+		expect(s.sim.requests).toHaveLength(1);
+	});
+
+	it('a proxy without a port fails the import before anything is sent', async () => {
+		const result = await s.run({
+			resource: 'contact',
+			operation: 'upsert',
+			phone: '+91 98765 43210',
+			requestOptions: { proxy: 'http://127.0.0.1' },
+		});
+		expect(errorOf(result).message).toBe(
+			'Invalid Settings → Request Options → Proxy: "http://127.0.0.1"',
+		);
+		expect(seen).toEqual([]);
+		expect(s.sim.requests).toEqual([]);
+	});
+});
