@@ -274,7 +274,7 @@ const EXAMPLES = {
 	'04-lead-followup'(ex) {
 		succeeded(ex);
 		authenticated(ex);
-		const leads = () => jsons(ex, '5 newest leads');
+		const leads = () => jsons(ex, 'First 5 leads');
 		check(ex.name, 'lists the leads of the bot, 5 items with uuids', () => {
 			const reqs = only(ex, 'GET', '/inbox/direct/chats');
 			assert(reqs.length >= 1, 'no GET /inbox/direct/chats');

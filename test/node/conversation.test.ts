@@ -256,6 +256,11 @@ describe.each(['lead', 'chat'] as const)('%s → Update', (resource) => {
 			customerId: s.sim.customerId,
 			name: 'Only Name',
 		});
+		// …and the output names the fields that were added but left out for being empty.
+		expect(jsonOf(result)[0]).toMatchObject({
+			name: 'Only Name',
+			notSent: ['email', 'picture', 'tags'],
+		});
 	});
 
 	it.each([

@@ -134,8 +134,19 @@ export const conversationUpdateRouting = {
 	},
 	// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
 	operations: { pagination: singleRequest('write') },
-	output: { postReceive: [writeResponse(conversationUpdateBody)] },
+	output: { postReceive: [writeResponse(describeUpdate)] },
 };
+
+/**
+ * What the output says was sent: the body, and the Update Fields that were added but empty (e.g. an
+ * expression that resolved to nothing). Those are not sent, so nothing is blanked, but they are named.
+ */
+function describeUpdate(context: IExecuteSingleFunctions): IDataObject {
+	const body = conversationUpdateBody(context);
+	const fields = context.getNodeParameter('updateFields', {}) as IDataObject;
+	const notSent = Object.keys(fields).filter((key) => !(key in body));
+	return notSent.length ? { ...body, notSent } : body;
+}
 
 export function conversationUpdateDescription(resource: ConversationResource): INodeProperties[] {
 	const show = { resource: [resource], operation: ['update'] };
