@@ -490,6 +490,15 @@ check('credential', 'test with a wrong token fails with a message that names the
 	);
 	return `"${r.message}"`;
 });
+check('credential', 'test with a plain-http Base URL fails before the token is sent', () => {
+	const r = credResult('credential-test-http.json');
+	eq(r.status, 'Error', 'status');
+	assert(
+		/Invalid Base URL/.test(r.message ?? ''),
+		`message "${r.message}" does not say that the Base URL is invalid`,
+	);
+	return `"${r.message}"`;
+});
 check(
 	'credential',
 	'test of the saved credential (secrets redacted by the editor) succeeds',

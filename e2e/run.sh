@@ -56,12 +56,12 @@ done
 
 # Credential test through the REST API, as the editor's "Test" button does it. id "" = a credential the
 # owner has typed but not saved yet; the stored one is sent back with its secrets redacted, as the editor does.
-cred_test() { # cred_test <result-file> <token>
+cred_test() { # cred_test <result-file> <token> [base-url]
   local body
   body=$(node -e '
     const [name, url, token] = process.argv.slice(1);
     console.log(JSON.stringify({ credentials: { id: "", name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } } }));
-  ' "$CREDENTIAL_NAME" "$SIM_URL" "$2")
+  ' "$CREDENTIAL_NAME" "${3:-$SIM_URL}" "$2")
   e2e_rest POST /rest/credentials/test "$body" >"$RUN/results/$1" 2>&1 || true
 }
 cred_test_stored() { # cred_test_stored <result-file>
@@ -79,6 +79,8 @@ if e2e_wait_n8n 120; then
   if e2e_owner_login >/dev/null 2>"$RUN/results/login.err"; then
     cred_test credential-test-ok.json "$SIM_TOKEN"
     cred_test credential-test-wrong.json "wrong-token-$RANDOM"
+    # Plain http to an address that is not "localhost" (an IPv4-mapped IPv6 form of the simulator's).
+    cred_test credential-test-http.json "$SIM_TOKEN" "${SIM_URL/127.0.0.1/[::ffff:127.0.0.1]}"
     cred_test_stored credential-test-stored.json
   else
     echo "login failed: $(cat "$RUN/login.json" "$RUN/results/login.err" 2>/dev/null)" >"$RUN/results/credential-test.error"
