@@ -231,10 +231,6 @@ export function makeToken(label: string): string {
 	return `bp-secret-TOKEN-${label}-${random}`;
 }
 
-function httpDate(msAhead: number): string {
-	return new Date(Date.now() + msAhead).toUTCString();
-}
-
 const status =
 	(code: number, extra: Partial<Fault> = {}) =>
 	() => ({
@@ -256,7 +252,7 @@ export const FAULTS: FaultRow[] = [
 	{
 		id: '429-date',
 		label: '429 Retry-After: <date +2 s>',
-		fault: () => ({ kind: 'status', status: 429, retryAfter: httpDate(2000) }),
+		fault: () => ({ kind: 'status', status: 429, retryAfterDateMs: 2000 }),
 		retriedIn: ALL_SCOPES,
 		message: /limiting the request rate \(HTTP 429\)/,
 		delay: 'retryAfterDate',

@@ -424,6 +424,49 @@ describe('contact → Create or Update: what BotPenguin answers', () => {
 	});
 });
 
+describe('contact → Create or Update: Options checked before anything is sent', () => {
+	it.each([
+		[{ batchSize: 0 }, 'Invalid Options → Batch Size: "0" is not a whole number from 1 to 1000'],
+		[{ batchSize: -3 }, 'Invalid Options → Batch Size: "-3" is not a whole number from 1 to 1000'],
+		[
+			{ batchSize: 1.5 },
+			'Invalid Options → Batch Size: "1.5" is not a whole number from 1 to 1000',
+		],
+		[
+			{ batchSize: '={{ "ten" }}' },
+			'Invalid Options → Batch Size: "ten" is not a whole number from 1 to 1000',
+		],
+		[{ maxRetries: 11 }, 'Invalid Options → Max Retries: "11" is not a whole number from 0 to 10'],
+	])('%j fails naming the option', async (options, message) => {
+		const result = await s.run(upsert({ phone: '+91 98765 43210', options }));
+		expect(errorOf(result).message).toBe(message);
+		expect(s.sim.requests).toEqual([]);
+	});
+
+	it('a Batch Size from an expression that gives a number text is used', async () => {
+		const result = await s.run(
+			upsert({
+				source: 'list',
+				contacts: '={{ $json.contacts }}',
+				options: { batchSize: '={{ "2" }}' },
+			}),
+			{
+				items: [
+					{
+						contacts: [
+							{ phone: '+91 98765 00001' },
+							{ phone: '+91 98765 00002' },
+							{ phone: '+91 98765 00003' },
+						],
+					},
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(imports().map((batch) => batch.length)).toEqual([2, 1]);
+	});
+});
+
 describe('contact → Create or Update with Continue On Fail', () => {
 	it('invalid contacts come out as rejected with the reason, the valid ones are sent', async () => {
 		const result = await s.run(

@@ -150,6 +150,8 @@ describe('Continue On Fail with several items', () => {
 	it('lead → Update: the failing items become error items, the others are updated', async () => {
 		const { sim } = s;
 		const uuid = sim.state.chats[0].uuid;
+		// Items 0 and 4 both succeed; n8n sends them at once, so they must not touch the same lead.
+		const other = sim.state.chats[1].uuid;
 		const result = await s.run(
 			{
 				resource: 'lead',
@@ -167,7 +169,7 @@ describe('Continue On Fail with several items', () => {
 					{ uuid: ' ', ...update('640f472d173951357f08edee', sim.botId) },
 					// Well-formed, but not a bot of this account: BotPenguin answers 400.
 					{ uuid, ...update('640f479fa79ef02edfb33dfc', '640f479fa79ef02edfb33dff') },
-					{ uuid, ...update('640f479fa79ef02edfb33dfc', sim.botId) },
+					{ uuid: other, ...update('640f479fa79ef02edfb33dfc', sim.botId) },
 				],
 			},
 		);
@@ -185,6 +187,9 @@ describe('Continue On Fail with several items', () => {
 		// Only the items that passed validation were sent.
 		expect(requestsTo(sim, 'PUT', '/inbox/direct/lead')).toHaveLength(3);
 		expect(sim.state.chats.find((chat) => chat.uuid === uuid)?._agentAssigned).toBe(
+			'640f472d173951357f08edee',
+		);
+		expect(sim.state.chats.find((chat) => chat.uuid === other)?._agentAssigned).toBe(
 			'640f479fa79ef02edfb33dfc',
 		);
 	});

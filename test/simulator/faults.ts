@@ -47,6 +47,11 @@ export interface Fault {
 	status?: number;
 	/** `status` fault: value of the `Retry-After` header (seconds or an HTTP date). */
 	retryAfter?: string;
+	/**
+	 * `status` fault: a `Retry-After` HTTP date this many ms after the moment the answer is sent (so a
+	 * slow test run cannot let a date fixed in advance pass before the node reads it).
+	 */
+	retryAfterDateMs?: number;
 	/** `slow` fault: how long to wait. */
 	delayMs?: number;
 	/** `status` / `successFalse` / `successWithProblems` faults: the envelope `message`. */

@@ -845,9 +845,13 @@ class InboxSimulator implements Simulator {
 					false,
 					fault.message ?? http.STATUS_CODES[status] ?? 'Error',
 				);
-				return fault.retryAfter === undefined
+				const retryAfter =
+					fault.retryAfterDateMs !== undefined
+						? new Date(Date.now() + fault.retryAfterDateMs).toUTCString()
+						: fault.retryAfter;
+				return retryAfter === undefined
 					? answer
-					: { ...answer, headers: { 'retry-after': fault.retryAfter } };
+					: { ...answer, headers: { 'retry-after': retryAfter } };
 			}
 			case 'html':
 				return { status: 502, contentType: 'text/html; charset=utf-8', body: BAD_GATEWAY_HTML };

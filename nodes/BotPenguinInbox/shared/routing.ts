@@ -12,7 +12,14 @@ import type {
 import { asNodeError, failureInfo, itemError } from './errors';
 import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
 import { simplifyRecord } from './simplify';
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, transportError, withRetries } from './transport';
+import {
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_TIMEOUT_MS,
+	MAX_RETRIES_LIMIT,
+	transportError,
+	withRetries,
+} from './transport';
+import { wholeNumber } from './validation';
 import type { RawResponse, RetryScope } from './transport';
 
 /**
@@ -32,10 +39,28 @@ export const DEFAULT_MAX_PAGES = 10_000;
  */
 export const MAX_RECORDS = 100_000;
 
-type Options = { maxRetries?: number; maxPages?: number; stopAtShortPage?: boolean };
+type Options = { maxRetries: number; maxPages: number; stopAtShortPage: boolean };
 
+/** Options → Max Retries / Max Pages / Stop at Short Page, checked (they may come from expressions). */
 function options(context: IExecuteSingleFunctions): Options {
-	return context.getNodeParameter('options', {}) as Options;
+	const raw = context.getNodeParameter('options', {}) as IDataObject;
+	try {
+		return {
+			maxRetries: wholeNumber('Options → Max Retries', raw.maxRetries, {
+				min: 0,
+				max: MAX_RETRIES_LIMIT,
+				fallback: DEFAULT_MAX_RETRIES,
+			}),
+			maxPages: wholeNumber('Options → Max Pages', raw.maxPages, {
+				min: 1,
+				max: Number.MAX_SAFE_INTEGER,
+				fallback: DEFAULT_MAX_PAGES,
+			}),
+			stopAtShortPage: raw.stopAtShortPage !== false,
+		};
+	} catch (error) {
+		throw itemError(context.getNode(), context.getItemIndex(), error);
+	}
 }
 
 export async function prepareRequest(
@@ -176,7 +201,7 @@ export function singleRequest(scope: RetryScope) {
 		this: IExecutePaginationFunctions,
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
-		return await send(this, requestData, scope, options(this).maxRetries ?? DEFAULT_MAX_RETRIES);
+		return await send(this, requestData, scope, options(this).maxRetries);
 	};
 }
 
@@ -215,11 +240,7 @@ export async function pagedRequest(
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
-	const {
-		maxPages = DEFAULT_MAX_PAGES,
-		stopAtShortPage = true,
-		maxRetries = DEFAULT_MAX_RETRIES,
-	} = options(this);
+	const { maxPages, stopAtShortPage, maxRetries } = options(this);
 	const results: INodeExecutionData[] = [];
 	const seen = new Set<string>();
 	let longestPage = 0;

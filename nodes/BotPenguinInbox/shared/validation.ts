@@ -72,6 +72,24 @@ export function email(field: string, value: unknown): string {
 	return text;
 }
 
+/** A whole number in [min, max] (a number option, possibly from an expression); `fallback` when unset. */
+export function wholeNumber(
+	field: string,
+	value: unknown,
+	range: { min: number; max: number; fallback: number },
+): number {
+	if (value === undefined || value === null || value === '') return range.fallback;
+	const number = typeof value === 'string' ? Number(value.trim()) : Number(value);
+	if (!Number.isInteger(number) || number < range.min || number > range.max) {
+		throw new InvalidInput(
+			field,
+			`"${display(value)}" is not a whole number from ${range.min} to ${range.max}`,
+			`Enter a whole number from ${range.min} to ${range.max}, or remove the option to use ${range.fallback}.`,
+		);
+	}
+	return number;
+}
+
 export function nonEmpty(field: string, value: unknown): string {
 	const text = String(value ?? '').trim();
 	if (text === '') throw new InvalidInput(field, 'is empty', `Enter the ${field}.`);

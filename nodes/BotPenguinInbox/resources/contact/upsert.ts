@@ -12,15 +12,23 @@ import {
 	optionsCollection,
 	tagsField,
 } from '../../shared/descriptions';
-import { InvalidInput, asNodeError, failureInfo, inputError, redact } from '../../shared/errors';
+import {
+	InvalidInput,
+	asNodeError,
+	failureInfo,
+	inputError,
+	itemError,
+	redact,
+} from '../../shared/errors';
 import { splitPhone } from '../../shared/phone';
 import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
 import { attributesToObject } from '../../shared/simplify';
-import { DEFAULT_MAX_RETRIES } from '../../shared/transport';
-import { attributes, email, stringList } from '../../shared/validation';
+import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../../shared/transport';
+import { attributes, email, stringList, wholeNumber } from '../../shared/validation';
 import type { KeyValue } from '../../shared/validation';
 
 export const DEFAULT_BATCH_SIZE = 100;
+export const MAX_BATCH_SIZE = 1000;
 
 const show = { resource: ['contact'], operation: ['upsert'] };
 const showFields = { ...show, source: ['fields'] };
@@ -111,7 +119,7 @@ export const contactUpsertDescription: INodeProperties[] = [
 			displayName: 'Batch Size',
 			name: 'batchSize',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 1000 },
+			typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 			default: DEFAULT_BATCH_SIZE,
 			description:
 				'How many contacts go in one import request. Batches are sent one after another.',
@@ -344,6 +352,22 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const limits = { batchSize: 0, maxRetries: 0 };
+	try {
+		limits.batchSize = wholeNumber('Options → Batch Size', options.batchSize, {
+			min: 1,
+			max: MAX_BATCH_SIZE,
+			fallback: DEFAULT_BATCH_SIZE,
+		});
+		limits.maxRetries = wholeNumber('Options → Max Retries', options.maxRetries, {
+			min: 0,
+			max: MAX_RETRIES_LIMIT,
+			fallback: DEFAULT_MAX_RETRIES,
+		});
+	} catch (error) {
+		throw itemError(node, 0, error);
+	}
 	const entries = collect(this, items);
 
 	const rejected = entries.filter((entry) => entry.error);
@@ -361,8 +385,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 		throw error;
 	}
 
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const batchSize = Math.max(1, Math.floor(Number(options.batchSize ?? DEFAULT_BATCH_SIZE)));
+	const { batchSize } = limits;
 	const valid = entries.filter((entry) => entry.body);
 	const chunks: Entry[][] = [];
 	for (let start = 0; start < valid.length; start += batchSize) {
@@ -375,7 +398,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 		const settings = {
 			baseURL: await requireBaseUrl(this),
 			timeout: effectiveTimeout(requestOptions.timeout),
-			maxRetries: Number(options.maxRetries ?? DEFAULT_MAX_RETRIES),
+			maxRetries: limits.maxRetries,
 			requestOptions,
 		};
 		let fatal: ChunkResult | undefined;
