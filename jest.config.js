@@ -8,6 +8,8 @@ module.exports = {
 	maxWorkers: 2,
 	testTimeout: 30_000,
 	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
+	globalSetup: '<rootDir>/test/helpers/global-setup.js',
+	globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},

@@ -9,7 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // n8n-core's InstanceSettings writes a config file under the user folder when first loaded.
-process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'bp-n8n-'));
+if (!process.env.N8N_USER_FOLDER) {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-n8n-'));
+	process.env.N8N_USER_FOLDER = folder;
+	// n8n writes its config (an encryption key) there; nothing of it is needed after the process.
+	process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+}
 
 import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { ICredentialsHelper, LoggerProxy, Workflow, createRunExecutionData } from 'n8n-workflow';
