@@ -16,17 +16,24 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
 }
 
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	DirectoryLoader,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import { ICredentialsHelper, LoggerProxy, Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	IDataObject,
 	IExecuteData,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -150,7 +157,13 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-export async function runNode(options: RunOptions): Promise<RunResult> {
+/** The workflow of one BotPenguin Inbox node, and what n8n hands an execution or a dropdown. */
+function setUp(
+	options: Pick<
+		RunOptions,
+		'parameters' | 'credentials' | 'continueOnFail' | 'timezone' | 'nodeType'
+	>,
+) {
 	const node: INode = {
 		id: '5b8a0f2e-1c1d-4c52-9a77-6b1e0c0f0001',
 		name: NODE_NAME,
@@ -197,8 +210,29 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
 		variables: {},
 		userId: 'user-1',
+		// What the editor sends along when it asks for a dropdown's options.
+		currentNodeParameters: options.parameters,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { node, workflow, additionalData };
+}
 
+/**
+ * Calls a `methods.loadOptions` method the way the editor asks for a dropdown (n8n-core's
+ * LoadOptionsContext, with the credential applied by its own authenticate).
+ */
+export async function loadOptions(
+	method: string,
+	options: Pick<RunOptions, 'parameters' | 'credentials'> & { path?: string },
+): Promise<INodePropertyOptions[]> {
+	const { node, workflow, additionalData } = setUp(options);
+	const context = new LoadOptionsContext(workflow, node, additionalData, options.path ?? method);
+	const load = nodeType.methods?.loadOptions?.[method];
+	if (!load) throw new Error(`The node has no loadOptions method "${method}"`);
+	return await load.call(context as unknown as ILoadOptionsFunctions);
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const { node, workflow, additionalData } = setUp(options);
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
 	const runExecutionData = createRunExecutionData({

@@ -6,6 +6,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { connectionOptions } from '../../nodes/BotPenguinInbox/shared/requests';
+import { loadOptions } from '../helpers/engine';
 import { errorOf, jsonOf, useSimulator } from '../helpers/scenario';
 
 const s = useSimulator({ contacts: 5 });
@@ -18,6 +20,7 @@ const seen: string[] = [];
 beforeAll(async () => {
 	proxy = http.createServer((req, res) => {
 		seen.push(`${req.method} ${req.url}`);
+		if (req.headers['proxy-authorization']) seen.push(`auth ${req.headers['proxy-authorization']}`);
 		const target = new URL(req.url ?? '');
 		const upstream = http.request(
 			target,
@@ -71,6 +74,28 @@ describe('Settings → Request Options → Proxy', () => {
 		expect(s.sim.requests).toHaveLength(1);
 	});
 
+	it('the Segments dropdown goes through the proxy of the node it belongs to', async () => {
+		const options = await loadOptions('getSegments', {
+			parameters: { resource: 'contact', operation: 'getAll', requestOptions: { proxy: proxyUrl } },
+			credentials: s.credentials,
+		});
+		expect(options.length).toBeGreaterThan(0);
+		expect(seen).toEqual([`GET ${s.sim.url}/inbox/segments`]);
+	});
+
+	it('a proxy with a user name and password logs in to the proxy', async () => {
+		const withLogin = proxyUrl.replace('http://', 'http://proxy%20user:p%40ss@');
+		const result = await s.run({
+			resource: 'contact',
+			operation: 'upsert',
+			phone: '+91 98765 43210',
+			requestOptions: { proxy: withLogin },
+		});
+		expect(result.error).toBeUndefined();
+		const login = Buffer.from('proxy user:p@ss').toString('base64');
+		expect(seen).toEqual([`POST ${s.sim.url}/inbox/users/import`, `auth Basic ${login}`]);
+	});
+
 	it('a proxy without a port fails the import before anything is sent', async () => {
 		const result = await s.run({
 			resource: 'contact',
@@ -83,5 +108,23 @@ describe('Settings → Request Options → Proxy', () => {
 		);
 		expect(seen).toEqual([]);
 		expect(s.sim.requests).toEqual([]);
+	});
+});
+
+describe('connectionOptions', () => {
+	const node = { name: 'BotPenguin Inbox' } as Parameters<typeof connectionOptions>[0];
+
+	it('Ignore SSL Issues turns off certificate checks, and only when it is on', () => {
+		expect(connectionOptions(node, { allowUnauthorizedCerts: true })).toEqual({
+			skipSslCertificateValidation: true,
+		});
+		expect(connectionOptions(node, { allowUnauthorizedCerts: false })).toEqual({});
+		expect(connectionOptions(node, {})).toEqual({});
+	});
+
+	it('a proxy without a scheme is taken as http', () => {
+		expect(connectionOptions(node, { proxy: 'proxy.example.com:3128' })).toEqual({
+			proxy: { host: 'proxy.example.com', port: 3128, protocol: 'http' },
+		});
 	});
 });
