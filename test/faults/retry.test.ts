@@ -13,7 +13,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
-import { MAX_RETRY_AFTER_MS } from '../../nodes/BotPenguinInbox/shared/transport';
+import { effectiveTimeout } from '../../nodes/BotPenguinInbox/shared/requests';
+import {
+	DEFAULT_TIMEOUT_MS,
+	MAX_RETRY_AFTER_MS,
+} from '../../nodes/BotPenguinInbox/shared/transport';
 import { OutputCapture } from './matrix';
 
 const sleepMock = sleep as unknown as jest.Mock;
@@ -200,5 +204,55 @@ describe('timeout', () => {
 		expect(upsert.error?.message).toBe(
 			'1 of 1 import batches failed: BotPenguin did not answer within 200 ms',
 		);
+	});
+});
+
+describe('connection refused (nothing listens on the Base URL)', () => {
+	// Port 1 on this machine: nothing listens there, and the simulators use ephemeral ports.
+	const refused = { apiToken: 'bp-test-token-refused', baseUrl: 'http://127.0.0.1:1' };
+	const runRefused = (parameters: INodeParameters) => runNode({ parameters, credentials: refused });
+
+	it('a read is retried Max Retries times, then says BotPenguin could not be reached', async () => {
+		const result = await runRefused({ ...segments, options: { maxRetries: 2 } });
+		expect(result.error?.message).toMatch(/Could not reach BotPenguin \(ECONNREFUSED\)/);
+		expect(result.error?.description).toMatch(/Gave up after 3 attempts/);
+		expect(waits()).toHaveLength(2);
+	});
+
+	it('a lead update is retried too: a refused connection means nothing was sent', async () => {
+		const result = await runRefused({
+			resource: 'lead',
+			operation: 'update',
+			uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f',
+			botId: '6435d9911ce70e8101e47b14',
+			customerId: '629754c0d338024ecae47b13',
+			updateFields: { name: 'Jane' },
+			options: { maxRetries: 1 },
+		});
+		expect(result.error?.message).toMatch(/Could not reach BotPenguin \(ECONNREFUSED\)/);
+		expect(waits()).toHaveLength(1);
+	});
+});
+
+describe('Max Retries on the pages of Get Many', () => {
+	it.each([0, 1, 2])('%i retries of a page that keeps failing', async (maxRetries) => {
+		const result = await run(
+			{ ...contacts, options: { maxRetries } },
+			{ kind: 'status', status: 503, path: '/inbox/users', afterRequests: 1, times: Infinity },
+		);
+		expect(result.error?.message).toMatch(/HTTP 503/);
+		// Page 1, then page 2 once plus its retries; never page 3.
+		const pages = sim.requests.map((request) => (request.body as IDataObject).page);
+		expect(pages).toEqual([1, ...Array<number>(maxRetries + 1).fill(2)]);
+		expect(waits()).toHaveLength(maxRetries);
+	});
+});
+
+describe('default timeout', () => {
+	it('is 30 s when Settings → Request Options → Timeout is empty, else that value', () => {
+		expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+		expect(effectiveTimeout(undefined)).toBe(30_000);
+		expect(effectiveTimeout(0)).toBe(30_000);
+		expect(effectiveTimeout(5_000)).toBe(5_000);
 	});
 });

@@ -304,6 +304,35 @@ describe('Continue On Fail with several items', () => {
 		expect(requestsTo(sim, 'POST', '/inbox/users/import')).toHaveLength(2);
 	});
 
+	it.each([
+		[403, /^BotPenguin rejected the request \(HTTP 403\)/],
+		[404, /^BotPenguin rejected the request \(HTTP 404\)/],
+	] as const)(
+		'contact → Create or Update: after HTTP %s (affects every batch) no further batch is sent',
+		async (status, message) => {
+			s.sim.addFault({ kind: 'status', status, path: '/inbox/users/import', times: Infinity });
+			const result = await s.run(
+				{
+					resource: 'contact',
+					operation: 'upsert',
+					phone: '={{ $json.phone }}',
+					options: { batchSize: 1 },
+				},
+				{
+					continueOnFail: true,
+					items: [{ phone: '+91 98765 00001' }, { phone: '+91 98765 00002' }],
+				},
+			);
+			expect(s.sim.requests).toHaveLength(1);
+			const out = jsonOf(result);
+			expect(out.map((json) => json.status)).toEqual(['failed', 'failed']);
+			expect(out[0].error).toMatch(message);
+			expect(out[1].error).toMatch(/^Not sent: an earlier batch failed/);
+			if (status === 404)
+				expect(out[0].errorDescription).toContain("Check the credential's Base URL");
+		},
+	);
+
 	it.each([401, 400] as const)(
 		'contact → Create or Update: after a token rejected with HTTP %s no further batch is sent',
 		async (status) => {
