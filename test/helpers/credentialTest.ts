@@ -59,7 +59,14 @@ export async function testCredential(credentials: {
 	const { rules = [] } = new BotPenguinInboxApi().test;
 	const run = await runNode({ parameters: {}, credentials, nodeType: standInNode() });
 	if (run.error) {
-		// n8n treats every non-2xx answer (and every transport error) as a failed test.
+		// n8n treats every non-2xx answer (and every transport error) as a failed test; for an HTTP error
+		// it answers with the message of the `responseCode` rule for that status, if there is one.
+		const status = Number((run.error as { httpCode?: string | null }).httpCode);
+		for (const rule of rules) {
+			if (rule.type === 'responseCode' && rule.properties.value === status) {
+				return { status: 'Error', message: rule.properties.message, run };
+			}
+		}
 		return { status: 'Error', message: run.error.message, run };
 	}
 	for (const rule of rules) {

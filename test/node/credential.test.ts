@@ -216,6 +216,11 @@ describe("the credential's test request", () => {
 			expect(sim.requests.length).toBeGreaterThanOrEqual(1);
 			expect(new Set(sim.requests.map((request) => request.status))).toEqual(new Set([status]));
 			expect(outcome.message).not.toContain(credentials.apiToken);
+			// The credential's own rule for the status, not n8n's generic text.
+			expect(outcome.message).toMatch(
+				status === 401 ? /^BotPenguin rejected the API token/ : /^BotPenguin answered HTTP 400/,
+			);
+			expect(outcome.message).toContain('More → API Tokens');
 		},
 	);
 

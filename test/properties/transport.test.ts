@@ -367,3 +367,30 @@ describe('checkBaseUrl and formatDuration', () => {
 		);
 	});
 });
+
+describe('interpretResponse: which HTTP 400 means a rejected token', () => {
+	const answer400 = (message: string): RawResponse => ({
+		statusCode: 400,
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ success: false, message, code: 400 }),
+	});
+
+	it.each([
+		['Invalid token', true],
+		['Unauthorized access', true],
+		['Unauthorised', true],
+		['authtype header is missing', true],
+		['Validation failed', false],
+		['No bot found for this botId and customerId', false],
+	])('%j → token rejected: %s', (message, rejected) => {
+		const result = interpretResponse(answer400(message), false, []);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.info.tokenRejected === true).toBe(rejected);
+		expect(result.message).toBe(
+			rejected
+				? `BotPenguin rejected the API token (HTTP 400): ${message}`
+				: `BotPenguin rejected the request (HTTP 400): ${message}`,
+		);
+	});
+});
