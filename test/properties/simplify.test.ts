@@ -193,3 +193,39 @@ describe('attributesToObject', () => {
 		);
 	});
 });
+
+describe('simplifyRecord fallbacks', () => {
+	it('takes the email from an "email" or "Email" attribute when the contact has none', () => {
+		for (const key of ['email', 'Email']) {
+			const flat = simplifyRecord({
+				_id: 'a',
+				profile: {
+					userDetails: { contact: {}, attributes: [{ key, value: 'jane@example.com' }] },
+				},
+			});
+			expect(flat.email).toBe('jane@example.com');
+		}
+	});
+
+	it('takes the phone from whatsAppNumber when the contact has no phone', () => {
+		const flat = simplifyRecord({
+			_id: 'a',
+			profile: { userDetails: { contact: {}, whatsAppNumber: '+91 98765-43210' } },
+		});
+		expect(flat.phone).toBe('+919876543210');
+	});
+
+	it('prefers the contact fields over the fallbacks', () => {
+		const flat = simplifyRecord({
+			_id: 'a',
+			profile: {
+				userDetails: {
+					contact: { email: 'a@example.com', phone: { prefix: '44', number: '2079460958' } },
+					whatsAppNumber: '919876543210',
+					attributes: [{ key: 'email', value: 'b@example.com' }],
+				},
+			},
+		});
+		expect(flat).toMatchObject({ email: 'a@example.com', phone: '+442079460958' });
+	});
+});
