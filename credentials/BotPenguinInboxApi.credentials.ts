@@ -23,14 +23,22 @@ const WRONG_TOKEN =
 const BAD_REQUEST =
 	'BotPenguin answered HTTP 400. Some BotPenguin platforms reject a wrong API token this way: copy the token again from More → API Tokens in BotPenguin. If it is right, check the Base URL.';
 
-/** Where a request goes: its base URL, or the origin of an absolute URL. */
+/**
+ * Where a request goes: an absolute `url` (or the legacy `uri`) wins over `baseURL`, as in axios;
+ * otherwise the base URL.
+ */
 function targetOf(requestOptions: IHttpRequestOptions): string {
-	if (requestOptions.baseURL) return requestOptions.baseURL;
-	try {
-		return new URL(requestOptions.url).origin;
-	} catch {
-		return DEFAULT_BASE_URL;
+	const { uri } = requestOptions as { uri?: unknown };
+	for (const candidate of [requestOptions.url, uri]) {
+		if (typeof candidate === 'string' && /^[a-z][a-z\d+.-]*:\/\//i.test(candidate)) {
+			try {
+				return new URL(candidate).origin;
+			} catch {
+				return candidate;
+			}
+		}
 	}
+	return requestOptions.baseURL || DEFAULT_BASE_URL;
 }
 
 export class BotPenguinInboxApi implements ICredentialType {

@@ -159,7 +159,11 @@ describe('contact → Delete with several input items, one of them invalid', () 
 		const error = errorOf(result);
 		expect(error.message).toContain('Invalid Contact IDs');
 		expect(error.message).toContain('not-an-id');
-		expect(`${error.message} ${error.description ?? ''}`).toContain('Item 3');
+		expect(error.description).toContain(
+			'Item 3 has this problem, so the other items were not sent',
+		);
+		// The error is the invalid item's own, with its index (not the first item's).
+		expect((error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 		expect(s.sim.requests).toEqual([]);
 		expect(statusOf(input[0].id)).not.toBe('DELETED');
 	});
@@ -177,5 +181,25 @@ describe('contact → Delete with several input items, one of them invalid', () 
 		const out = jsonOf(result);
 		expect(out).toHaveLength(3);
 		expect(String(out[2].error)).toContain('Invalid Contact IDs');
+	});
+});
+
+describe('several input items: Options checked with every item before anything is sent', () => {
+	it('an invalid Max Retries from an expression in item 2 stops item 1 from being sent', async () => {
+		const [first, second] = contactIds(2);
+		const result = await s.run(
+			remove({ contactIds: '={{ $json.id }}', options: { maxRetries: '={{ $json.retries }}' } }),
+			{
+				items: [
+					{ id: first, retries: 1 },
+					{ id: second, retries: 99 },
+				],
+			},
+		);
+		expect(errorOf(result).message).toBe(
+			'Invalid Options → Max Retries: "99" is not a whole number from 0 to 10',
+		);
+		expect(s.sim.requests).toEqual([]);
+		expect(statusOf(first)).not.toBe('DELETED');
 	});
 });

@@ -254,3 +254,27 @@ describe("the credential's test request", () => {
 		expect(sim.requests.map((request) => request.status)).toEqual([200]);
 	});
 });
+
+describe("the credential's authenticate: where the token may go", () => {
+	const credential = new BotPenguinInboxApi();
+	const secrets = { apiToken: 'bp-secret-token', baseUrl: 'https://api.v7.botpenguin.com' };
+
+	it('adds the token for a request to an https base URL', async () => {
+		const options = await credential.authenticate(secrets, {
+			baseURL: 'https://api.v7.botpenguin.com',
+			url: '/inbox/segments',
+		});
+		expect(options.headers).toMatchObject({ Authorization: 'Bearer bp-secret-token' });
+	});
+
+	it.each([
+		[{ baseURL: 'https://api.v7.botpenguin.com', url: 'http://example.com/inbox/segments' }],
+		[{ url: 'http://example.com/inbox/segments' }],
+		[{ uri: 'http://example.com/inbox/segments' }],
+		[{ baseURL: 'https://api.v7.botpenguin.com/v2', url: '/inbox/segments' }],
+	])('refuses %j without adding the token', async (request) => {
+		const attempt = credential.authenticate(secrets, request as never);
+		await expect(attempt).rejects.toThrow(/^Invalid Base URL in the BotPenguin Inbox credential/);
+		await expect(attempt).rejects.not.toThrow(/bp-secret-token/);
+	});
+});

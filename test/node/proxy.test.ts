@@ -96,16 +96,19 @@ describe('Settings → Request Options → Proxy', () => {
 		expect(seen).toEqual([`POST ${s.sim.url}/inbox/users/import`, `auth Basic ${login}`]);
 	});
 
-	it('a proxy without a port fails the import before anything is sent', async () => {
+	it('a proxy that is not a URL fails the import before anything is sent, without its password', async () => {
 		const result = await s.run({
 			resource: 'contact',
 			operation: 'upsert',
 			phone: '+91 98765 43210',
-			requestOptions: { proxy: 'http://127.0.0.1' },
+			requestOptions: { proxy: 'http://me:s3cret@not a host:3128' },
 		});
-		expect(errorOf(result).message).toBe(
-			'Invalid Settings → Request Options → Proxy: "http://127.0.0.1"',
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			'Invalid Settings → Request Options → Proxy: "http://***@not a host:3128"',
 		);
+		// (The run data holds the node's parameters as typed; the error itself must not repeat them.)
+		expect(`${error.message} ${error.description ?? ''}`).not.toContain('s3cret');
 		expect(seen).toEqual([]);
 		expect(s.sim.requests).toEqual([]);
 	});
@@ -120,6 +123,19 @@ describe('connectionOptions', () => {
 		});
 		expect(connectionOptions(node, { allowUnauthorizedCerts: false })).toEqual({});
 		expect(connectionOptions(node, {})).toEqual({});
+	});
+
+	it("a proxy without a port uses its scheme's default port, as n8n does for the other operations", () => {
+		expect(connectionOptions(node, { proxy: 'http://proxy.example.com' }).proxy).toMatchObject({
+			port: 80,
+		});
+		expect(connectionOptions(node, { proxy: 'http://proxy.example.com:80' }).proxy).toMatchObject({
+			port: 80,
+		});
+		expect(connectionOptions(node, { proxy: 'https://proxy.example.com' }).proxy).toMatchObject({
+			port: 443,
+			protocol: 'https',
+		});
 	});
 
 	it('a proxy without a scheme is taken as http', () => {

@@ -89,6 +89,8 @@ export interface RequestSettings {
 	requestOptions?: IDataObject;
 }
 
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+
 /**
  * Settings → Request Options → Proxy and Ignore SSL Issues, as n8n's RoutingNode applies them to the
  * declarative operations, for the requests this package makes from code (the import, the Segments
@@ -102,22 +104,26 @@ export function connectionOptions(
 	if (requestOptions.allowUnauthorizedCerts === true) options.skipSslCertificateValidation = true;
 	const proxy = typeof requestOptions.proxy === 'string' ? requestOptions.proxy.trim() : '';
 	if (proxy) {
+		// Never repeat a user:password of the proxy in an error (errors are stored with executions).
+		const shown = proxy.replace(/\/\/[^/@]*@/, '//***@');
 		let url: URL;
 		try {
 			url = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
 		} catch {
-			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${proxy}"`, {
+			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${shown}"`, {
 				description: 'Enter the proxy as http://host:port, e.g. http://proxy.example.com:3128.',
 			});
 		}
-		if (!url.port) {
-			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${proxy}"`, {
-				description: 'The proxy URL needs a port, e.g. http://proxy.example.com:3128.',
+		// URL drops a port that is the scheme's default (http://proxy:80 has port ""): put it back.
+		const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
+		if (!url.hostname || port === undefined) {
+			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${shown}"`, {
+				description: 'Enter the proxy as http://host:port, e.g. http://proxy.example.com:3128.',
 			});
 		}
 		options.proxy = {
 			host: url.hostname,
-			port: Number(url.port),
+			port,
 			protocol: url.protocol.replace(/:$/, ''),
 			...(url.username
 				? {

@@ -41,7 +41,10 @@ export const MAX_RECORDS = 100_000;
 
 type Options = { maxRetries: number; maxPages: number; stopAtShortPage: boolean };
 
-/** Options → Max Retries / Max Pages / Stop at Short Page, checked (they may come from expressions). */
+/**
+ * Options → Max Retries / Max Pages / Stop at Short Page, checked (they may come from expressions).
+ * `buildWith` checks them with the rest of the item's input, before anything is sent.
+ */
 function options(context: IExecuteSingleFunctions): Options {
 	const raw = context.getNodeParameter('options', {}) as IDataObject;
 	try {
@@ -80,9 +83,12 @@ export async function prepareRequest(
  * n8n's RoutingNode starts every item's request without waiting for the others, so a later item's
  * bad input would be found only after the earlier items were sent. But it starts them in one
  * synchronous loop, and `buildWith` (first in every preSend list) checks the input before its first
- * `await`: when the first request is about to go out, every item has been checked. `send` then
- * refuses to send anything if one of them failed (unless Continue On Fail is on). With Settings →
+ * `await`: when the first request is about to go out, every item has been checked. The pagination
+ * hooks then send nothing if one of them failed (unless Continue On Fail is on). With Settings →
  * Request Options → Batching, n8n waits between batches, so each batch is checked when it starts.
+ * An expression that n8n itself fails to evaluate for a later item (e.g. `$('X').item` without
+ * pairing) fails the run inside n8n's loop, before this package sees that item: earlier items'
+ * requests are then already under way.
  */
 const invalidItems = new WeakMap<object, { itemIndex: number; error: Error }>();
 
@@ -101,6 +107,7 @@ export function buildWith(
 	): Promise<IHttpRequestOptions> {
 		const itemIndex = this.getItemIndex();
 		try {
+			options(this);
 			build(this, requestOptions);
 		} catch (error) {
 			const failure = itemError(this.getNode(), itemIndex, error);
@@ -112,21 +119,23 @@ export function buildWith(
 	};
 }
 
-/** Stops a valid item from being sent when another item of the same run has invalid input. */
-function refuseIfAnotherItemIsInvalid(context: IExecutePaginationFunctions): void {
+/**
+ * Whether a valid item must not be sent because another item of the same run has invalid input.
+ * Its own request is then skipped with no output: the invalid item's error (with its own item index)
+ * fails the run, and says that nothing else was sent either.
+ */
+function anotherItemIsInvalid(context: IExecutePaginationFunctions): boolean {
 	const key = runKey(context);
 	const invalid = key && invalidItems.get(key);
-	if (!invalid || invalid.itemIndex === context.getItemIndex() || context.continueOnFail()) return;
-	const { description } = invalid.error as { description?: string | null };
-	throw new NodeOperationError(context.getNode(), invalid.error.message, {
-		itemIndex: invalid.itemIndex,
-		description: [
-			description,
-			`Item ${invalid.itemIndex + 1} has this problem, so nothing was sent for any item. Fix it, or turn on Settings → On Error → Continue to send the valid items.`,
-		]
-			.filter(Boolean)
-			.join(' '),
-	});
+	if (!invalid || invalid.itemIndex === context.getItemIndex() || context.continueOnFail()) {
+		return false;
+	}
+	const error = invalid.error as Error & { description?: string | null };
+	const note = `Item ${invalid.itemIndex + 1} has this problem, so the other items were not sent either. Fix it, or turn on Settings → On Error → Continue to send the valid items.`;
+	if (!String(error.description ?? '').includes(note)) {
+		error.description = [error.description, note].filter(Boolean).join(' ');
+	}
+	return true;
 }
 
 function unwrap(
@@ -180,7 +189,6 @@ async function send(
 	scope: RetryScope,
 	maxRetries: number,
 ): Promise<INodeExecutionData[]> {
-	refuseIfAnotherItemIsInvalid(context);
 	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const node = context.getNode();
 	return await withRetries({ node, scope, maxRetries }, async () => {
@@ -201,6 +209,7 @@ export function singleRequest(scope: RetryScope) {
 		this: IExecutePaginationFunctions,
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
+		if (anotherItemIsInvalid(this)) return [];
 		return await send(this, requestData, scope, options(this).maxRetries);
 	};
 }
@@ -240,6 +249,9 @@ export async function pagedRequest(
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
+	// Checked before the first page only: with Batching, a later batch's bad item must not cut off a
+	// listing that is already under way.
+	if (anotherItemIsInvalid(this)) return [];
 	const { maxPages, stopAtShortPage, maxRetries } = options(this);
 	const results: INodeExecutionData[] = [];
 	const seen = new Set<string>();

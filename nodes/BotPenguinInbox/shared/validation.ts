@@ -78,8 +78,15 @@ export function wholeNumber(
 	value: unknown,
 	range: { min: number; max: number; fallback: number },
 ): number {
-	if (value === undefined || value === null || value === '') return range.fallback;
-	const number = typeof value === 'string' ? Number(value.trim()) : Number(value);
+	if (value === undefined || value === null) return range.fallback;
+	if (typeof value === 'string' && value.trim() === '') return range.fallback;
+	// Only a number, or a text of digits (an expression's result): not true, [5] or "1e2".
+	const number =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+				? Number(value)
+				: Number.NaN;
 	if (!Number.isInteger(number) || number < range.min || number > range.max) {
 		throw new InvalidInput(
 			field,

@@ -316,10 +316,12 @@ async function sendChunk(
 			},
 		);
 		const { message, ...rest } = envelope as IDataObject;
+		// `success` and `code` only repeat that it worked; an empty `data` says nothing.
 		delete rest.success;
+		delete rest.code;
 		if (Array.isArray(rest.data) && rest.data.length === 0) delete rest.data;
 		if (!Object.keys(rest).length) return { ok: true, message: String(message ?? '') };
-		// Unlike a listing, this is small and goes into every contact's output: redact it like an error.
+		// Unlike a listing, this goes into the output as BotPenguin sent it: redact it like an error.
 		const secrets = await secretsOf(context);
 		const details = JSON.parse(redact(JSON.stringify(rest), secrets)) as IDataObject;
 		return { ok: true, message: redact(String(message ?? ''), secrets), details };
@@ -411,7 +413,10 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 						settings,
 					);
 			if (!outcome.ok && 'fatal' in outcome && outcome.fatal) fatal = outcome;
-			for (const entry of chunk) {
+			for (const [position, entry] of chunk.entries()) {
+				// The rest of BotPenguin's answer is about the whole batch and may be long (a list of
+				// problems): it goes with the batch's first contact only, not copied to each one.
+				const details = position === 0 && 'details' in outcome ? outcome.details : undefined;
 				results.set(entry, {
 					status: outcome.ok ? 'sent' : 'failed',
 					batch: index + 1,
@@ -419,7 +424,12 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 					batchContacts: chunk.length,
 					contact: describeSent(entry.body as ImportContact),
 					...(outcome.ok
-						? { result: { message: outcome.message, ...(outcome.details ?? {}) } }
+						? {
+								result: {
+									message: outcome.message,
+									...(details ? { batchAnswer: details } : {}),
+								},
+							}
 						: {
 								error: outcome.message,
 								...('description' in outcome && outcome.description

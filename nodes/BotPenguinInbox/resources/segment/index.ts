@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { requestOptions, returnAllAndLimit } from '../../shared/descriptions';
-import { listResponse, prepareRequest, singleRequest } from '../../shared/routing';
+import { buildWith, listResponse, prepareRequest, singleRequest } from '../../shared/routing';
 
 const show = { resource: ['segment'] };
 const showGetAll = { ...show, operation: ['getAll'] };
@@ -23,7 +23,8 @@ export const segmentDescription: INodeProperties[] = [
 				routing: {
 					// The endpoint returns every segment at once; Limit trims the output.
 					request: { method: 'GET', url: '/inbox/segments' },
-					send: { preSend: [prepareRequest], paginate: true },
+					// buildWith with nothing to build still checks the Options with every other item's.
+					send: { preSend: [buildWith(() => {}), prepareRequest], paginate: true },
 					operations: { pagination: singleRequest('read') },
 					output: {
 						postReceive: [listResponse],
