@@ -562,6 +562,28 @@ describe('contact → Get Many: several input items', () => {
 		]);
 	});
 
+	it('with Continue On Fail, error items are paired with their item too (bad input, failed request)', async () => {
+		s.sim.addFault({ kind: 'status', status: 500, path: USERS, afterRequests: 1, times: Infinity });
+		const result = await s.run(
+			getAll({ limit: 3, filters: { createdAfter: '={{ $json.after }}' } }),
+			{
+				continueOnFail: true,
+				items: [{ after: '2020-01-01' }, { after: 'not a date' }, { after: '2020-01-01' }],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		const byItem = (index: number) =>
+			result.items.filter((item) => (item.pairedItem as { item: number }).item === index);
+		// The first and third item each made one request; only one of them got the 500.
+		const [ok, failed] = [0, 2].map(byItem).sort((a, b) => b.length - a.length);
+		expect(ok).toHaveLength(3);
+		expect(failed).toHaveLength(1);
+		expect(String(failed[0].json.error)).toContain('HTTP 500');
+		expect(byItem(1)).toHaveLength(1);
+		expect(String(byItem(1)[0].json.error)).toContain('Invalid Filters → Created After');
+		expect(result.items.every((item) => item.pairedItem !== undefined)).toBe(true);
+	});
+
 	it('pairs with the input item also when there is only one (Simplify off)', async () => {
 		const result = await s.run(getAll({ limit: 3, simplify: false }));
 		expect(result.items.map((item) => item.pairedItem)).toEqual([

@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -92,6 +92,28 @@ export async function prepareRequest(
  */
 const invalidItems = new WeakMap<object, { itemIndex: number; error: Error }>();
 
+/**
+ * Under Continue On Fail, an item's own input error is not thrown from the preSend (n8n would turn it
+ * into an error item without `pairedItem`) but kept here and returned by the pagination hook as the
+ * item's error item, paired with it.
+ */
+const ownErrors = new WeakMap<object, Map<number, NodeApiError | NodeOperationError>>();
+
+function errorItem(context: IExecutePaginationFunctions, error: unknown): INodeExecutionData[] {
+	return [
+		{
+			json: {},
+			error: asNodeError(context.getNode(), error, context.getItemIndex()),
+			pairedItem: { item: context.getItemIndex() },
+		},
+	];
+}
+
+function ownError(context: IExecutePaginationFunctions) {
+	const key = runKey(context);
+	return key ? ownErrors.get(key)?.get(context.getItemIndex()) : undefined;
+}
+
 function runKey(context: IExecuteSingleFunctions): object | undefined {
 	const key: unknown = context.getExecuteData();
 	return typeof key === 'object' && key !== null ? key : undefined;
@@ -112,6 +134,11 @@ export function buildWith(
 		} catch (error) {
 			const failure = itemError(this.getNode(), itemIndex, error);
 			const key = runKey(this);
+			if (key && this.continueOnFail()) {
+				const errors = ownErrors.get(key) ?? new Map<number, NodeApiError | NodeOperationError>();
+				ownErrors.set(key, errors.set(itemIndex, failure));
+				return requestOptions;
+			}
 			if (key && !invalidItems.has(key)) invalidItems.set(key, { itemIndex, error: failure });
 			throw failure;
 		}
@@ -209,8 +236,15 @@ export function singleRequest(scope: RetryScope) {
 		this: IExecutePaginationFunctions,
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
+		const invalidInput = ownError(this);
+		if (invalidInput) return errorItem(this, invalidInput);
 		if (anotherItemIsInvalid(this)) return [];
-		return await send(this, requestData, scope, options(this).maxRetries);
+		try {
+			return await send(this, requestData, scope, options(this).maxRetries);
+		} catch (error) {
+			if (this.continueOnFail()) return errorItem(this, error);
+			throw asNodeError(this.getNode(), error);
+		}
 	};
 }
 
@@ -247,12 +281,26 @@ export async function pagedRequest(
 	this: IExecutePaginationFunctions,
 	requestData: RequestData,
 ): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
 	// Checked before the first page only: with Batching, a later batch's bad item must not cut off a
 	// listing that is already under way.
+	const invalidInput = ownError(this);
+	if (invalidInput) return errorItem(this, invalidInput);
 	if (anotherItemIsInvalid(this)) return [];
-	const { maxPages, stopAtShortPage, maxRetries } = options(this);
+	try {
+		return await readPages(this, requestData);
+	} catch (error) {
+		if (this.continueOnFail()) return errorItem(this, error);
+		throw asNodeError(this.getNode(), error);
+	}
+}
+
+async function readPages(
+	context: IExecutePaginationFunctions,
+	requestData: RequestData,
+): Promise<INodeExecutionData[]> {
+	const returnAll = context.getNodeParameter('returnAll', false) as boolean;
+	const limit = returnAll ? Infinity : (context.getNodeParameter('limit', 50) as number);
+	const { maxPages, stopAtShortPage, maxRetries } = options(context);
 	const results: INodeExecutionData[] = [];
 	const seen = new Set<string>();
 	let longestPage = 0;
@@ -260,15 +308,15 @@ export async function pagedRequest(
 	for (let page = 1; ; page++) {
 		if (page > maxPages) {
 			throw new NodeOperationError(
-				this.getNode(),
+				context.getNode(),
 				`Stopped after ${maxPages} pages: BotPenguin kept sending full pages`,
 				{
-					itemIndex: this.getItemIndex(),
+					itemIndex: context.getItemIndex(),
 					description: `${results.length} records were received. If the account really holds more, raise Options → Max Pages; otherwise the server is not ending its listing.`,
 				},
 			);
 		}
-		const items = await send(this, atPage(requestData, page), 'read', maxRetries);
+		const items = await send(context, atPage(requestData, page), 'read', maxRetries);
 		if (items.length === 0) break;
 		let fresh = 0;
 		for (const item of items) {
@@ -282,10 +330,10 @@ export async function pagedRequest(
 			if (results.length >= limit) return results;
 			if (results.length > MAX_RECORDS) {
 				throw new NodeOperationError(
-					this.getNode(),
+					context.getNode(),
 					`More than ${MAX_RECORDS.toLocaleString('en-US')} records: too many for one run of the node`,
 					{
-						itemIndex: this.getItemIndex(),
+						itemIndex: context.getItemIndex(),
 						description:
 							'n8n cannot pass more records from one request to the next node. Split the run with Filters (e.g. Created After / Created Before windows) or use Limit.',
 					},
@@ -294,10 +342,10 @@ export async function pagedRequest(
 		}
 		if (fresh === 0) {
 			throw new NodeOperationError(
-				this.getNode(),
+				context.getNode(),
 				`BotPenguin sent page ${page} with only records it had already sent`,
 				{
-					itemIndex: this.getItemIndex(),
+					itemIndex: context.getItemIndex(),
 					description: `The server seems to ignore the page number, so the node stopped after ${page} requests instead of looping. ${results.length} distinct records were received.`,
 				},
 			);
