@@ -13,7 +13,12 @@ import { startSimulator } from '../test/simulator/server';
 
 interface Step {
 	title: string;
-	parameters: (ids: { botId: string; customerId: string; leadUuid: string; contactId: string }) => INodeParameters;
+	parameters: (ids: {
+		botId: string;
+		customerId: string;
+		leadUuid: string;
+		contactId: string;
+	}) => INodeParameters;
 	items?: IDataObject[];
 	continueOnFail?: boolean;
 	/** How many output items to print in full. */
@@ -60,7 +65,8 @@ const STEPS: Step[] = [
 		show: 1,
 	},
 	{
-		title: 'Nightly CRM sync: Contact → Get Many, Return All, tag "vip", created in the last 2 years',
+		title:
+			'Nightly CRM sync: Contact → Get Many, Return All, tag "vip", created in the last 2 years',
 		parameters: () => ({
 			resource: 'contact',
 			operation: 'getAll',
@@ -91,7 +97,9 @@ const STEPS: Step[] = [
 			updateFields: {
 				status: 'INPROGRESS',
 				tags: 'follow-up',
-				notes: { note: [{ title: 'Follow-up', description: 'Called back, wants a demo on Monday' }] },
+				notes: {
+					note: [{ title: 'Follow-up', description: 'Called back, wants a demo on Monday' }],
+				},
 			},
 		}),
 		show: 1,
@@ -108,11 +116,16 @@ const STEPS: Step[] = [
 	},
 	{
 		title: 'Contact → Delete (soft delete: status DELETED)',
-		parameters: ({ contactId }) => ({ resource: 'contact', operation: 'delete', contactIds: contactId }),
+		parameters: ({ contactId }) => ({
+			resource: 'contact',
+			operation: 'delete',
+			contactIds: contactId,
+		}),
 		show: 1,
 	},
 	{
-		title: 'Bad input is caught before any request (Continue On Fail on): a phone without country code',
+		title:
+			'Bad input is caught before any request (Continue On Fail on): a phone without country code',
 		items: [{ phone: '98765 43210' }, { phone: '+44 20 7946 0958' }],
 		continueOnFail: true,
 		parameters: () => ({ resource: 'contact', operation: 'upsert', phone: '={{ $json.phone }}' }),
@@ -131,7 +144,9 @@ async function main() {
 	const sim = await startSimulator({ contacts: 120, latencyMs: 2 });
 	const credentials = { apiToken: sim.token, baseUrl: sim.url };
 	let failures = 0;
-	console.log(`BotPenguin simulator on ${sim.url} (${sim.state.contacts.length} contacts, page size 20)\n`);
+	console.log(
+		`BotPenguin simulator on ${sim.url} (${sim.state.contacts.length} contacts, page size 20)\n`,
+	);
 	try {
 		for (const [index, step] of STEPS.entries()) {
 			const lead = sim.state.chats.find((chat) => chat.isLead);
@@ -151,13 +166,20 @@ async function main() {
 			});
 			const items = jsonOf(result);
 			console.log(`${index + 1}. ${step.title}`);
-			const wire = sim.requests.map((r) => `${r.method} ${r.path}${r.query.page ? `?page=${String(r.query.page)}` : ''} → ${r.status}`);
-			console.log(`   requests: ${sim.requests.length} (${[...new Set(wire)].slice(0, 4).join(', ')}${wire.length > 4 ? ', …' : ''}); ${Date.now() - started} ms`);
+			const wire = sim.requests.map(
+				(r) =>
+					`${r.method} ${r.path}${r.query.page ? `?page=${String(r.query.page)}` : ''} → ${r.status}`,
+			);
+			console.log(
+				`   requests: ${sim.requests.length} (${[...new Set(wire)].slice(0, 4).join(', ')}${wire.length > 4 ? ', …' : ''}); ${Date.now() - started} ms`,
+			);
 			if (result.error) {
 				failures++;
 				console.log(`   node error: ${result.error.message}`);
 			}
-			console.log(`   ${items.length} item(s) returned${items.length > (step.show ?? 1) ? `, first ${step.show ?? 1}` : ''}:`);
+			console.log(
+				`   ${items.length} item(s) returned${items.length > (step.show ?? 1) ? `, first ${step.show ?? 1}` : ''}:`,
+			);
 			console.log(indent(JSON.stringify(items.slice(0, step.show ?? 1), null, 2)));
 			console.log('');
 		}
