@@ -294,6 +294,16 @@ describe('contact → Create or Update, many contacts per item (A List in Each I
 		]);
 	});
 
+	it('takes a single contact object (not in an array) as one contact', async () => {
+		const result = await s.run(upsert({ source: 'list', contacts: '={{ $json.contact }}' }), {
+			items: [{ contact: { phone: '+91 98765 43210', name: 'Single' } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(imports()).toHaveLength(1);
+		expect(imports()[0]).toHaveLength(1);
+		expect(imports()[0][0].profile.userDetails.userProvidedName).toBe('Single');
+	});
+
 	it('takes a JSON array typed into the Contacts field', async () => {
 		const result = await s.run(
 			upsert({ source: 'list', contacts: '[{"phone": "+91 98765 43210", "name": "Typed"}]' }),
