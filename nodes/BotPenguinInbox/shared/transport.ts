@@ -246,7 +246,7 @@ export function interpretResponse(
 			ok: false,
 			message: `BotPenguin is limiting the request rate (HTTP 429)${quote}`,
 			description:
-				'The node waits and retries on its own. If this keeps happening, run fewer items at once (Settings → Request Options → Batching) or lower the Batch Size.',
+				'The node waits and retries on its own. If this keeps happening, spread the items out (Settings → Request Options → Batching), or for Contact → Create or Update lower Options → Batch Size.',
 			info,
 		};
 	}
