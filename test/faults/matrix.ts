@@ -26,9 +26,12 @@ import type { RetryScope } from '../../nodes/BotPenguinInbox/shared/transport';
 export const MAX_RETRIES = DEFAULT_MAX_RETRIES;
 /** Attempts of a request that keeps failing with a retryable fault. */
 export const ATTEMPTS_WHEN_PERSISTENT = 1 + MAX_RETRIES;
-/** Request timeout of the "slow" rows, set through n8n's Settings → Request Options → Timeout. */
-export const SLOW_TIMEOUT_MS = 300;
-export const SLOW_DELAY_MS = 1000;
+/**
+ * Request timeout of the "slow" rows, set through n8n's Settings → Request Options → Timeout. It
+ * applies to every request of the cell, so a healthy one must answer within it even on a busy machine.
+ */
+export const SLOW_TIMEOUT_MS = 1000;
+export const SLOW_DELAY_MS = 2500;
 /** Max Pages of the "endless" row. */
 export const ENDLESS_MAX_PAGES = 3;
 /** Upsert runs with these many valid contacts (+ one invalid) in batches of IMPORT_BATCH_SIZE. */
@@ -402,7 +405,7 @@ export const FAULTS: FaultRow[] = [
 		retriedIn: SAFE_TO_REPEAT,
 		network: true,
 		parameters: { requestOptions: { timeout: SLOW_TIMEOUT_MS } },
-		message: /did not answer within 300 ms/,
+		message: /did not answer within 1 s/,
 		delay: 'backoff',
 	},
 	{
@@ -413,7 +416,7 @@ export const FAULTS: FaultRow[] = [
 		retriedIn: SAFE_TO_REPEAT,
 		network: true,
 		parameters: { requestOptions: { timeout: SLOW_TIMEOUT_MS } },
-		message: /did not answer within 300 ms/,
+		message: /did not answer within 1 s/,
 		delay: 'backoff',
 	},
 	{
