@@ -77,42 +77,20 @@ export async function prepareRequest(
 }
 
 /**
- * The first invalid item of a node run, keyed by the run's execute data (one object shared by every
- * item of one run of the node, and dropped with it).
+ * The input errors of a node run by item index, keyed by the run's execute data (one object shared by
+ * every item of one run of the node, and dropped with it).
  *
  * n8n's RoutingNode starts every item's request without waiting for the others, so a later item's
  * bad input would be found only after the earlier items were sent. But it starts them in one
  * synchronous loop, and `buildWith` (first in every preSend list) checks the input before its first
  * `await`: when the first request is about to go out, every item has been checked. The pagination
- * hooks then send nothing if one of them failed (unless Continue On Fail is on). With Settings →
- * Request Options → Batching, n8n waits between batches, so each batch is checked when it starts.
- * An expression that n8n itself fails to evaluate for a later item (e.g. `$('X').item` without
- * pairing) fails the run inside n8n's loop, before this package sees that item: earlier items'
- * requests are then already under way.
+ * hooks (through `guarded`) then send nothing if one of them failed, unless Continue On Fail is on.
+ * With Settings → Request Options → Batching, n8n waits between batches, so each batch is checked
+ * when it starts. An expression that n8n itself fails to evaluate for a later item (e.g. `$('X').item`
+ * without pairing) fails the run inside n8n's loop, before this package sees that item: earlier
+ * items' requests are then already under way.
  */
-const invalidItems = new WeakMap<object, { itemIndex: number; error: Error }>();
-
-/**
- * Under Continue On Fail, an item's own input error is not thrown from the preSend (n8n would turn it
- * into an error item without `pairedItem`) but kept here and returned by the pagination hook as the
- * item's error item, paired with it.
- */
-const ownErrors = new WeakMap<object, Map<number, NodeApiError | NodeOperationError>>();
-
-function errorItem(context: IExecutePaginationFunctions, error: unknown): INodeExecutionData[] {
-	return [
-		{
-			json: {},
-			error: asNodeError(context.getNode(), error, context.getItemIndex()),
-			pairedItem: { item: context.getItemIndex() },
-		},
-	];
-}
-
-function ownError(context: IExecutePaginationFunctions) {
-	const key = runKey(context);
-	return key ? ownErrors.get(key)?.get(context.getItemIndex()) : undefined;
-}
+const inputErrors = new WeakMap<object, Map<number, NodeApiError | NodeOperationError>>();
 
 function runKey(context: IExecuteSingleFunctions): object | undefined {
 	const key: unknown = context.getExecuteData();
@@ -134,35 +112,63 @@ export function buildWith(
 		} catch (error) {
 			const failure = itemError(this.getNode(), itemIndex, error);
 			const key = runKey(this);
-			if (key && this.continueOnFail()) {
-				const errors = ownErrors.get(key) ?? new Map<number, NodeApiError | NodeOperationError>();
-				ownErrors.set(key, errors.set(itemIndex, failure));
-				return requestOptions;
+			if (key) {
+				const errors = inputErrors.get(key) ?? new Map<number, NodeApiError | NodeOperationError>();
+				inputErrors.set(key, errors.set(itemIndex, failure));
+				// Under Continue On Fail the pagination hook returns it as the item's error item, paired
+				// with the item (thrown from here, n8n would make an error item without `pairedItem`).
+				if (this.continueOnFail()) return requestOptions;
 			}
-			if (key && !invalidItems.has(key)) invalidItems.set(key, { itemIndex, error: failure });
 			throw failure;
 		}
 		return requestOptions;
 	};
 }
 
+function errorItem(context: IExecutePaginationFunctions, error: unknown): INodeExecutionData[] {
+	return [
+		{
+			json: {},
+			error: asNodeError(context.getNode(), error, context.getItemIndex()),
+			pairedItem: { item: context.getItemIndex() },
+		},
+	];
+}
+
 /**
- * Whether a valid item must not be sent because another item of the same run has invalid input.
- * Its own request is then skipped with no output: the invalid item's error (with its own item index)
- * fails the run, and says that nothing else was sent either.
+ * What every pagination hook does around its requests, before its first one:
+ * - an item whose own input is invalid (Continue On Fail) comes out as its paired error item;
+ * - without Continue On Fail, a valid item is not sent when another item of the run is invalid: it
+ *   gives no output, and the invalid item's own error (with its item index) fails the run, saying
+ *   that the other items were not sent either;
+ * - under Continue On Fail, a failed request becomes the item's paired error item.
  */
-function anotherItemIsInvalid(context: IExecutePaginationFunctions): boolean {
+async function guarded(
+	context: IExecutePaginationFunctions,
+	run: () => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const itemIndex = context.getItemIndex();
 	const key = runKey(context);
-	const invalid = key && invalidItems.get(key);
-	if (!invalid || invalid.itemIndex === context.getItemIndex() || context.continueOnFail()) {
-		return false;
+	const errors = key ? inputErrors.get(key) : undefined;
+	const own = errors?.get(itemIndex);
+	if (own) return errorItem(context, own);
+	if (errors && !context.continueOnFail()) {
+		const [invalidIndex, error] = errors.entries().next().value as [
+			number,
+			NodeApiError | NodeOperationError,
+		];
+		const note = `Item ${invalidIndex + 1} has this problem, so the other items were not sent either. Fix it, or turn on Settings → On Error → Continue to send the valid items.`;
+		if (!String(error.description ?? '').includes(note)) {
+			error.description = [error.description, note].filter(Boolean).join(' ');
+		}
+		return [];
 	}
-	const error = invalid.error as Error & { description?: string | null };
-	const note = `Item ${invalid.itemIndex + 1} has this problem, so the other items were not sent either. Fix it, or turn on Settings → On Error → Continue to send the valid items.`;
-	if (!String(error.description ?? '').includes(note)) {
-		error.description = [error.description, note].filter(Boolean).join(' ');
+	try {
+		return await run();
+	} catch (error) {
+		if (context.continueOnFail()) return errorItem(context, error);
+		throw asNodeError(context.getNode(), error);
 	}
-	return true;
 }
 
 function unwrap(
@@ -236,15 +242,9 @@ export function singleRequest(scope: RetryScope) {
 		this: IExecutePaginationFunctions,
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
-		const invalidInput = ownError(this);
-		if (invalidInput) return errorItem(this, invalidInput);
-		if (anotherItemIsInvalid(this)) return [];
-		try {
-			return await send(this, requestData, scope, options(this).maxRetries);
-		} catch (error) {
-			if (this.continueOnFail()) return errorItem(this, error);
-			throw asNodeError(this.getNode(), error);
-		}
+		return await guarded(this, async () =>
+			send(this, requestData, scope, options(this).maxRetries),
+		);
 	};
 }
 
@@ -281,17 +281,9 @@ export async function pagedRequest(
 	this: IExecutePaginationFunctions,
 	requestData: RequestData,
 ): Promise<INodeExecutionData[]> {
-	// Checked before the first page only: with Batching, a later batch's bad item must not cut off a
-	// listing that is already under way.
-	const invalidInput = ownError(this);
-	if (invalidInput) return errorItem(this, invalidInput);
-	if (anotherItemIsInvalid(this)) return [];
-	try {
-		return await readPages(this, requestData);
-	} catch (error) {
-		if (this.continueOnFail()) return errorItem(this, error);
-		throw asNodeError(this.getNode(), error);
-	}
+	// The other items are checked before the first page only: with Batching, a later batch's bad item
+	// must not cut off a listing that is already under way.
+	return await guarded(this, async () => readPages(this, requestData));
 }
 
 async function readPages(
