@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_PAGES } from './routing';
-import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from './transport';
+import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './transport';
 
 /** Description fragments shared by several resources. Each takes where it is shown. */
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
@@ -155,7 +155,7 @@ const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
 	type: 'number',
-	typeOptions: { minValue: 0, maxValue: MAX_RETRIES_LIMIT },
+	typeOptions: { minValue: MAX_RETRIES_RANGE.min, maxValue: MAX_RETRIES_RANGE.max },
 	default: DEFAULT_MAX_RETRIES,
 	description:
 		'How often to retry a request that failed for a passing reason (rate limit, server busy, connection reset), with growing waits. 0 turns retries off.',

@@ -12,13 +12,7 @@ import type {
 import { asNodeError, failureInfo, itemError } from './errors';
 import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
 import { simplifyRecord } from './simplify';
-import {
-	DEFAULT_MAX_RETRIES,
-	DEFAULT_TIMEOUT_MS,
-	MAX_RETRIES_LIMIT,
-	transportError,
-	withRetries,
-} from './transport';
+import { DEFAULT_TIMEOUT_MS, MAX_RETRIES_RANGE, transportError, withRetries } from './transport';
 import { wholeNumber } from './validation';
 import type { RawResponse, RetryScope } from './transport';
 
@@ -49,11 +43,7 @@ function options(context: IExecuteSingleFunctions): Options {
 	const raw = context.getNodeParameter('options', {}) as IDataObject;
 	try {
 		return {
-			maxRetries: wholeNumber('Options → Max Retries', raw.maxRetries, {
-				min: 0,
-				max: MAX_RETRIES_LIMIT,
-				fallback: DEFAULT_MAX_RETRIES,
-			}),
+			maxRetries: wholeNumber('Options → Max Retries', raw.maxRetries, MAX_RETRIES_RANGE),
 			maxPages: wholeNumber('Options → Max Pages', raw.maxPages, {
 				min: 1,
 				max: Number.MAX_SAFE_INTEGER,

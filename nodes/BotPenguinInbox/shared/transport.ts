@@ -11,8 +11,8 @@ export { DEFAULT_BASE_URL };
 /** n8n's own default is 5 minutes; an unattended sync should notice a stuck request sooner. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
-/** Options → Max Retries allows up to this many. */
-export const MAX_RETRIES_LIMIT = 10;
+/** Options → Max Retries: what it allows, and its value when unset. */
+export const MAX_RETRIES_RANGE = { min: 0, max: 10, fallback: DEFAULT_MAX_RETRIES };
 
 const TOKEN_HELP =
 	'Check the API token in the BotPenguin Inbox credential: in BotPenguin open More → API Tokens ' +

@@ -23,7 +23,7 @@ import {
 import { splitPhone } from '../../shared/phone';
 import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
 import { attributesToObject } from '../../shared/simplify';
-import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../../shared/transport';
+import { MAX_RETRIES_RANGE } from '../../shared/transport';
 import { attributes, email, stringList, wholeNumber } from '../../shared/validation';
 import type { KeyValue } from '../../shared/validation';
 
@@ -362,11 +362,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 			max: MAX_BATCH_SIZE,
 			fallback: DEFAULT_BATCH_SIZE,
 		});
-		limits.maxRetries = wholeNumber('Options → Max Retries', options.maxRetries, {
-			min: 0,
-			max: MAX_RETRIES_LIMIT,
-			fallback: DEFAULT_MAX_RETRIES,
-		});
+		limits.maxRetries = wholeNumber('Options → Max Retries', options.maxRetries, MAX_RETRIES_RANGE);
 	} catch (error) {
 		throw itemError(node, 0, error);
 	}
