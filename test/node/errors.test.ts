@@ -1,6 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { logs } from '../helpers/engine';
+import type { RunOptions } from '../helpers/engine';
 import {
 	errorOf,
 	errorText,
@@ -304,6 +305,24 @@ describe('Continue On Fail with several items', () => {
 		expect(requestsTo(sim, 'POST', '/inbox/users/import')).toHaveLength(2);
 	});
 
+	/** `count` contacts, one per item and one per batch, with Continue On Fail on. */
+	const importOneByOne = (count: number, extra: Partial<RunOptions> = {}) =>
+		s.run(
+			{
+				resource: 'contact',
+				operation: 'upsert',
+				phone: '={{ $json.phone }}',
+				options: { batchSize: 1 },
+			},
+			{
+				continueOnFail: true,
+				items: Array.from({ length: count }, (_, index) => ({
+					phone: `+91 98765 0000${index + 1}`,
+				})),
+				...extra,
+			},
+		);
+
 	it.each([
 		[403, /^BotPenguin rejected the request \(HTTP 403\)/],
 		[404, /^BotPenguin rejected the request \(HTTP 404\)/],
@@ -311,18 +330,7 @@ describe('Continue On Fail with several items', () => {
 		'contact → Create or Update: after HTTP %s (affects every batch) no further batch is sent',
 		async (status, message) => {
 			s.sim.addFault({ kind: 'status', status, path: '/inbox/users/import', times: Infinity });
-			const result = await s.run(
-				{
-					resource: 'contact',
-					operation: 'upsert',
-					phone: '={{ $json.phone }}',
-					options: { batchSize: 1 },
-				},
-				{
-					continueOnFail: true,
-					items: [{ phone: '+91 98765 00001' }, { phone: '+91 98765 00002' }],
-				},
-			);
+			const result = await importOneByOne(2);
 			expect(s.sim.requests).toHaveLength(1);
 			const out = jsonOf(result);
 			expect(out.map((json) => json.status)).toEqual(['failed', 'failed']);
@@ -337,23 +345,7 @@ describe('Continue On Fail with several items', () => {
 		'contact → Create or Update: after a token rejected with HTTP %s no further batch is sent',
 		async (status) => {
 			s.sim.setOptions({ badTokenStatus: status });
-			const result = await s.run(
-				{
-					resource: 'contact',
-					operation: 'upsert',
-					phone: '={{ $json.phone }}',
-					options: { batchSize: 1 },
-				},
-				{
-					continueOnFail: true,
-					credentials: wrongCredentials(s.sim),
-					items: [
-						{ phone: '+91 98765 00001' },
-						{ phone: '+91 98765 00002' },
-						{ phone: '+91 98765 00003' },
-					],
-				},
-			);
+			const result = await importOneByOne(3, { credentials: wrongCredentials(s.sim) });
 			expect(s.sim.requests).toHaveLength(1);
 			const out = jsonOf(result);
 			expect(out.map((json) => json.status)).toEqual(['failed', 'failed', 'failed']);
