@@ -104,19 +104,17 @@ export function connectionOptions(
 	if (requestOptions.allowUnauthorizedCerts === true) options.skipSslCertificateValidation = true;
 	const proxy = typeof requestOptions.proxy === 'string' ? requestOptions.proxy.trim() : '';
 	if (proxy) {
-		// Never repeat a user:password of the proxy in an error (errors are stored with executions).
-		const shown = proxy.replace(/\/\/[^/@]*@/, '//***@');
-		let url: URL;
+		let url: URL | undefined;
 		try {
 			url = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
 		} catch {
-			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${shown}"`, {
-				description: 'Enter the proxy as http://host:port, e.g. http://proxy.example.com:3128.',
-			});
+			url = undefined;
 		}
 		// URL drops a port that is the scheme's default (http://proxy:80 has port ""): put it back.
-		const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
-		if (!url.hostname || port === undefined) {
+		const port = url && (url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol]);
+		if (!url?.hostname || port === undefined) {
+			// Never repeat a user:password of the proxy in an error (errors are stored with executions).
+			const shown = proxy.replace(/\/\/[^/@]*@/, '//***@');
 			throw new NodeOperationError(node, `Invalid Settings → Request Options → Proxy: "${shown}"`, {
 				description: 'Enter the proxy as http://host:port, e.g. http://proxy.example.com:3128.',
 			});
