@@ -26,11 +26,24 @@ e2e_new_run() { # e2e_new_run <kind>
   trap _e2e_end_run EXIT
   trap 'exit 130' INT TERM
 }
+# The exit status is the run's own: nothing in this cleanup may change it (under `set -e` a failing
+# command in an EXIT trap would become the script's status), so errors here are ignored and the trap
+# ends with an explicit `exit "$rc"`.
 _e2e_end_run() {
   local rc=$?
+  set +e
   e2e_cleanup
   if [ "$rc" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$RUN"; else e2e_log "run folder kept: $RUN"; fi
-  ls -1dt "$N8N_E2E_ROOT/runs/$E2E_RUN_KIND"-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+  e2e_prune_runs "$E2E_RUN_KIND" 5
+  exit "$rc"
+}
+
+# Keep the <keep> newest run folders of one kind and remove the others. Matching nothing is not an error
+# (find, not a glob that may match nothing).
+e2e_prune_runs() { # e2e_prune_runs <kind> <keep>
+  find "$N8N_E2E_ROOT/runs" -mindepth 1 -maxdepth 1 -type d -name "$1-*" -printf '%T@ %p\n' 2>/dev/null |
+    sort -rn | tail -n +"$(($2 + 1))" | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
+  return 0
 }
 
 # Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap).
