@@ -52,6 +52,7 @@ it('measures sensible baselines (several pages, three import batches)', () => {
 	expect(baselines.get('chat.getAll')!.requests).toBeGreaterThanOrEqual(2);
 	expect(baselines.get('lead.getAll')!.requests).toBeGreaterThanOrEqual(2);
 	expect(baselines.get('contact.upsert')).toEqual({ requests: 3, items: 6 });
+	expect(baselines.get('contact.get')).toEqual({ requests: 2, items: 1 });
 	for (const id of [
 		'contact.updateStatus',
 		'contact.delete',

@@ -17,6 +17,7 @@ import { inspect } from 'node:util';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { logs, runNode } from '../helpers/engine';
+import { someEmail } from '../helpers/scenario';
 import type { RunResult } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
@@ -156,6 +157,21 @@ export const OPERATIONS: OperationSpec[] = [
 		path: '/inbox/users',
 		faultAfter: 1,
 		parameters: () => ({ resource: 'contact', operation: 'getAll', returnAll: true }),
+	},
+	{
+		// A lookup reads pages too: its first page, then the empty page that ends the search.
+		id: 'contact.get',
+		kind: 'paged',
+		scope: 'read',
+		method: 'POST',
+		path: '/inbox/users',
+		faultAfter: 1,
+		parameters: (sim) => ({
+			resource: 'contact',
+			operation: 'get',
+			lookupBy: 'email',
+			email: someEmail(sim),
+		}),
 	},
 	{
 		id: 'contact.updateStatus',

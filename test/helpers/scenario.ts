@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { jsonOf, runNode } from './engine';
 import type { RunOptions, RunResult } from './engine';
 import { startSimulator } from '../simulator/server';
-import type { RecordedRequest, Simulator, SimulatorOptions } from '../simulator/server';
+import type { Contact, RecordedRequest, Simulator, SimulatorOptions } from '../simulator/server';
 
 export interface Scenario {
 	/** The file's simulator; its data is regenerated and its requests cleared before every test. */
@@ -89,3 +89,44 @@ export function errorText(result: RunResult): string {
 }
 
 export { jsonOf };
+
+let addedContacts = 0;
+
+export interface ContactDetails {
+	name?: string;
+	email?: string;
+	phone?: { prefix: string; number: string };
+	/** Set to a string to store it; left out, the contact has none. */
+	whatsAppNumber?: string;
+}
+
+/**
+ * Puts a contact with these details into the simulator's live data, at position `at` of the listing
+ * (default: first), as a copy of a seed contact with a fresh ID. Returns it.
+ */
+export function addContact(sim: Simulator, details: ContactDetails, at = 0): Contact {
+	const contact = JSON.parse(JSON.stringify(sim.state.contacts[0])) as Contact;
+	contact._id = `ffffffffffff${String(++addedContacts).padStart(12, '0')}`;
+	contact.status = 'OPEN';
+	const userDetails = contact.profile.userDetails;
+	userDetails.userProvidedName = details.name ?? 'Added Contact';
+	userDetails.contact = {
+		email: details.email ?? '',
+		phone: details.phone ?? { prefix: '', number: '' },
+	};
+	userDetails.attributes = [];
+	delete userDetails.whatsAppNumber;
+	if (details.whatsAppNumber !== undefined) userDetails.whatsAppNumber = details.whatsAppNumber;
+	sim.state.contacts.splice(at, 0, contact);
+	return contact;
+}
+
+/** The email of a live seed contact, for Contact → Get. */
+export function someEmail(sim: Simulator): string {
+	const contact = sim.state.contacts.find(
+		(candidate) =>
+			candidate.status !== 'DELETED' && candidate.profile.userDetails.contact.email !== '',
+	);
+	if (!contact) throw new Error('The simulator holds no contact with an email');
+	return contact.profile.userDetails.contact.email;
+}

@@ -7,6 +7,7 @@ import {
 	errorText,
 	jsonOf,
 	requestsTo,
+	someEmail,
 	useSimulator,
 	wrongCredentials,
 } from '../helpers/scenario';
@@ -21,6 +22,10 @@ function operations(): [string, INodeParameters][] {
 	return [
 		['segment → Get Many', { resource: 'segment', operation: 'getAll', returnAll: true }],
 		['contact → Get Many', { resource: 'contact', operation: 'getAll', returnAll: true }],
+		[
+			'contact → Get',
+			{ resource: 'contact', operation: 'get', lookupBy: 'email', email: someEmail(sim) },
+		],
 		[
 			'contact → Delete',
 			{ resource: 'contact', operation: 'delete', contactIds: sim.state.contacts[0]._id },
@@ -50,6 +55,7 @@ function operations(): [string, INodeParameters][] {
 const NAMES = [
 	'segment → Get Many',
 	'contact → Get Many',
+	'contact → Get',
 	'contact → Delete',
 	'contact → Create or Update',
 	'lead → Get Many',

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { errorOf, jsonOf, useSimulator } from '../helpers/scenario';
+import { errorOf, jsonOf, someEmail, useSimulator } from '../helpers/scenario';
 
 const s = useSimulator({ pageSize: 20 });
 
@@ -106,4 +106,33 @@ describe('Return All past what n8n can hand on', () => {
 		// 10 full pages hold exactly 100,000; the 11th brings the record that crosses the line.
 		expect(s.sim.requests).toHaveLength(11);
 	}, 120_000);
+});
+
+describe('contact → Get against a server that misbehaves with pages', () => {
+	const lookup = () => ({
+		resource: 'contact',
+		operation: 'get',
+		lookupBy: 'email',
+		email: someEmail(s.sim),
+	});
+
+	it.each(['ignorePage', 'repeatPage'] as const)(
+		'a server that answers %s stops the search with a clear error after 2 requests',
+		async (kind) => {
+			s.sim.addFault({ kind, times: Infinity });
+			const result = await s.run(lookup());
+			expect(errorOf(result).message).toBe(
+				'BotPenguin sent page 2 with only records it had already sent',
+			);
+			expect(s.sim.requests).toHaveLength(2);
+		},
+	);
+
+	it('an endless search stops with a clear error after exactly Max Pages requests', async () => {
+		s.sim.addFault({ kind: 'endless', times: Infinity });
+		const result = await s.run({ ...lookup(), options: { maxPages: 3 } });
+		expect(errorOf(result).message).toMatch(/^Stopped after 3 pages of search results for Email/);
+		expect(errorOf(result).description).toContain('Max Pages');
+		expect(s.sim.requests).toHaveLength(3);
+	});
 });

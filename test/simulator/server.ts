@@ -350,17 +350,21 @@ const within =
 
 /** Every key that may appear in `applicableFilters`, and what it does. */
 const FILTERS: { [K in FilterKey]: (b: InboxBody) => ContactPredicate } = {
+	/**
+	 * BotPenguin does not document what `searchText` matches. The simulator's assumption: a
+	 * case-insensitive substring of the name, the email or a phone field as stored (`number`, the
+	 * prefix and number as one "+…" string, `whatsAppNumber`). Nothing is normalised beyond that, so a
+	 * stored "+91 98765 43210" is not found by "9876543210" through that field.
+	 */
 	searchText: (b) => {
 		const needle = b.searchText.toLowerCase();
 		return (c) => {
-			const { userProvidedName, contact } = c.profile.userDetails;
+			const { userProvidedName, contact, whatsAppNumber } = c.profile.userDetails;
 			// '+' + digits, so that "447…", "+447…" and a bare national number all match.
 			const phone = `+${contact.phone.prefix.replace(/^\+/, '')}${contact.phone.number}`;
-			return (
-				userProvidedName.toLowerCase().includes(needle) ||
-				contact.email.toLowerCase().includes(needle) ||
-				phone.includes(needle)
-			);
+			return [userProvidedName, contact.email, contact.phone.number, phone, whatsAppNumber ?? '']
+				.map((field) => field.toLowerCase())
+				.some((field) => field.includes(needle));
 		};
 	},
 	tags: (b) => (c) => c.profile.userDetails.tags.some((t) => b.tags.includes(t)),

@@ -508,7 +508,8 @@ describe('POST /inbox/users filters', () => {
 		return (
 			details(c).userProvidedName.toLowerCase().includes(n) ||
 			details(c).contact.email.toLowerCase().includes(n) ||
-			`+${phone.prefix.replace('+', '')}${phone.number}`.includes(n)
+			`+${phone.prefix.replace('+', '')}${phone.number}`.includes(n) ||
+			(details(c).whatsAppNumber ?? '').includes(n)
 		);
 	};
 	const firstWith = <T>(contacts: Contact[], pick: (c: Contact) => T | undefined): T => {
@@ -557,6 +558,18 @@ describe('POST /inbox/users filters', () => {
 					details(c).contact.phone.prefix.startsWith('+') ? details(c).contact.phone : undefined,
 				);
 				const needle = phone.prefix.slice(1) + phone.number.slice(0, 6);
+				return { patch: { searchText: needle }, expect: searchOracle(needle) };
+			},
+		},
+		{
+			name: 'searchText matches whatsAppNumber as stored, also when it is the only phone',
+			build: (contacts) => {
+				// A WhatsApp contact whose phone object is empty: only whatsAppNumber holds the number.
+				const contact = contacts.find((c) => details(c).whatsAppNumber)!;
+				const whatsApp = `+${details(contact).whatsAppNumber!} `;
+				details(contact).whatsAppNumber = whatsApp;
+				details(contact).contact.phone = { prefix: '', number: '' };
+				const needle = whatsApp.trim().slice(0, 8);
 				return { patch: { searchText: needle }, expect: searchOracle(needle) };
 			},
 		},

@@ -174,9 +174,22 @@ export function optionsCollection(show: Show, options: INodeProperties[]): INode
 	};
 }
 
-/** Options of the Get Many operations that page through BotPenguin's listing. */
-export function pagedOptions(show: Show): INodeProperties {
-	return optionsCollection(show, [
+/** The calling code for phone numbers written without "+" (Create or Update, Get). */
+export const countryCodeField: INodeProperties = {
+	displayName: 'Country Code',
+	name: 'countryCode',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 91',
+	description: 'Calling code used when the phone number has no "+", e.g. 91 for India',
+};
+
+/**
+ * Options of the operations that page through BotPenguin's listing; `extra` options of the
+ * operation are sorted in among them.
+ */
+export function pagedOptions(show: Show, extra: INodeProperties[] = []): INodeProperties {
+	const paging: INodeProperties[] = [
 		{
 			displayName: 'Max Pages',
 			name: 'maxPages',
@@ -195,7 +208,11 @@ export function pagedOptions(show: Show): INodeProperties {
 			description:
 				'Whether a page with fewer records than the earlier ones ends the listing. This saves the request for the empty page at the end. Turn off if your BotPenguin returns pages of varying size: the node then reads until an empty page.',
 		},
-	]);
+	];
+	return optionsCollection(
+		show,
+		[...extra, ...paging].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	);
 }
 
 /** Options of operations that send one request per item. */

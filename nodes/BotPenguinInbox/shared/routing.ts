@@ -39,7 +39,7 @@ type Options = { maxRetries: number; maxPages: number; stopAtShortPage: boolean 
  * Options → Max Retries / Max Pages / Stop at Short Page, checked (they may come from expressions).
  * `buildWith` checks them with the rest of the item's input, before anything is sent.
  */
-function options(context: IExecuteSingleFunctions): Options {
+export function options(context: IExecuteSingleFunctions): Options {
 	const raw = context.getNodeParameter('options', {}) as IDataObject;
 	try {
 		return {
@@ -89,7 +89,10 @@ function runKey(context: IExecuteSingleFunctions): object | undefined {
 
 /** A preSend that checks the input and builds part of the request from it. Put it first. */
 export function buildWith(
-	build: (context: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => void,
+	build: (
+		context: IExecuteSingleFunctions,
+		requestOptions: IHttpRequestOptions,
+	) => void | Promise<void>,
 ) {
 	return async function (
 		this: IExecuteSingleFunctions,
@@ -98,7 +101,8 @@ export function buildWith(
 		const itemIndex = this.getItemIndex();
 		try {
 			options(this);
-			build(this, requestOptions);
+			// A build that must ask BotPenguin (segment names) checks the input before its first await.
+			await build(this, requestOptions);
 		} catch (error) {
 			const failure = itemError(this.getNode(), itemIndex, error);
 			const key = runKey(this);
@@ -133,7 +137,7 @@ function errorItem(context: IExecutePaginationFunctions, error: unknown): INodeE
  *   that the other items were not sent either;
  * - under Continue On Fail, a failed request becomes the item's paired error item.
  */
-async function guarded(
+export async function guarded(
 	context: IExecutePaginationFunctions,
 	run: () => Promise<INodeExecutionData[]>,
 ): Promise<INodeExecutionData[]> {
@@ -204,9 +208,9 @@ export function writeResponse(describe: (context: IExecuteSingleFunctions) => ID
 	};
 }
 
-type RequestData = DeclarativeRestApiSettings.ResultOptions;
+export type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-async function send(
+export async function send(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
 	scope: RetryScope,
@@ -239,7 +243,7 @@ export function singleRequest(scope: RetryScope) {
 }
 
 /** Same request, another page; the page goes where the first request had it (body or query). */
-function atPage(requestData: RequestData, page: number): RequestData {
+export function atPage(requestData: RequestData, page: number): RequestData {
 	const { options: request } = requestData;
 	const body = request.body as IDataObject | undefined;
 	const inBody = body !== undefined && typeof body === 'object' && 'page' in body;

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { contactGetDescription, contactGetRouting } from './get';
 import { contactGetAllDescription, contactGetAllRouting } from './getAll';
 import { contactStatusDescription, statusUpdateRouting } from './updateStatus';
 import { contactUpsertDescription } from './upsert';
@@ -28,6 +29,14 @@ export const contactDescription: INodeProperties[] = [
 				routing: statusUpdateRouting,
 			},
 			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a contact by email or phone',
+				description:
+					'Find the contacts whose email address or phone number is exactly the one given (a phone in international format, e.g. +91 98765 43210). Returns one item per contact found, or nothing when none has it.',
+				routing: contactGetRouting,
+			},
+			{
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many contacts',
@@ -45,6 +54,7 @@ export const contactDescription: INodeProperties[] = [
 		default: 'upsert',
 	},
 	...contactUpsertDescription,
+	...contactGetDescription,
 	...contactGetAllDescription,
 	...contactStatusDescription,
 ];

@@ -8,6 +8,7 @@ import type {
 
 import {
 	attributesField,
+	countryCodeField,
 	maxRetriesOption,
 	optionsCollection,
 	tagsField,
@@ -85,14 +86,7 @@ export const contactUpsertDescription: INodeProperties[] = [
 		default: {},
 		options: [
 			attributesField,
-			{
-				displayName: 'Country Code',
-				name: 'countryCode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 91',
-				description: 'Calling code used when the phone number has no "+", e.g. 91 for India',
-			},
+			countryCodeField,
 			{
 				displayName: 'Email',
 				name: 'email',
