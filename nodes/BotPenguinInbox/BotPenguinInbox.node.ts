@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { searchChats, searchLeads } from './methods/listSearch';
 import { getSegments } from './methods/loadOptions';
 import { contactDescription } from './resources/contact';
 import { upsertContacts } from './resources/contact/upsert';
@@ -65,6 +66,10 @@ export class BotPenguinInbox implements INodeType {
 	methods = {
 		loadOptions: {
 			getSegments,
+		},
+		listSearch: {
+			searchChats,
+			searchLeads,
 		},
 	};
 

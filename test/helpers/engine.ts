@@ -32,6 +32,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeParameters,
 	INodePropertyOptions,
 	INodeType,
@@ -229,6 +230,29 @@ export async function loadOptions(
 	const load = nodeType.methods?.loadOptions?.[method];
 	if (!load) throw new Error(`The node has no loadOptions method "${method}"`);
 	return await load.call(context as unknown as ILoadOptionsFunctions);
+}
+
+/**
+ * Calls a `methods.listSearch` method the way the editor asks for a resource locator's From List
+ * (n8n-core's LoadOptionsContext, with the filter typed into the search and the pagination token).
+ */
+export async function listSearch(
+	method: string,
+	options: Pick<RunOptions, 'parameters' | 'credentials'> & {
+		path?: string;
+		filter?: string;
+		paginationToken?: string;
+	},
+): Promise<INodeListSearchResult> {
+	const { node, workflow, additionalData } = setUp(options);
+	const context = new LoadOptionsContext(workflow, node, additionalData, options.path ?? method);
+	const search = nodeType.methods?.listSearch?.[method];
+	if (!search) throw new Error(`The node has no listSearch method "${method}"`);
+	return await search.call(
+		context as unknown as ILoadOptionsFunctions,
+		options.filter,
+		options.paginationToken,
+	);
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {

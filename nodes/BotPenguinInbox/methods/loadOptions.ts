@@ -1,22 +1,31 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { requestJson, requireBaseUrl } from '../shared/requests';
+import type { JsonRequest } from '../shared/requests';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../shared/transport';
 
-/** Options of the contacts Segments filter: name shown, segment ID sent. */
-export async function getSegments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const { data = [] } = await requestJson(
-		this,
-		{ method: 'GET', baseURL: await requireBaseUrl(this), url: '/inbox/segments' },
+/** A read for the editor (dropdowns, lists): retried, behind the node's own proxy settings. */
+export async function editorRead(
+	context: ILoadOptionsFunctions,
+	request: Omit<JsonRequest, 'baseURL' | 'method'>,
+) {
+	return await requestJson(
+		context,
+		{ method: 'GET', baseURL: await requireBaseUrl(context), ...request },
 		{
 			scope: 'read',
 			maxRetries: DEFAULT_MAX_RETRIES,
 			timeout: DEFAULT_TIMEOUT_MS,
 			expectList: true,
 			// The node's own proxy / Ignore SSL Issues settings, as Get Many uses them.
-			requestOptions: (this.getCurrentNodeParameter('requestOptions') ?? {}) as IDataObject,
+			requestOptions: (context.getCurrentNodeParameter('requestOptions') ?? {}) as IDataObject,
 		},
 	);
+}
+
+/** Options of the contacts Segments filter: name shown, segment ID sent. */
+export async function getSegments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const { data = [] } = await editorRead(this, { url: '/inbox/segments' });
 	return data
 		.map((segment) => ({
 			name: String(segment.segmentName ?? segment.name ?? segment._id),

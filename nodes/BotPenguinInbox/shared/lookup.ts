@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InvalidInput } from './errors';
 import { splitPhone } from './phone';
 import { attributesToObject } from './simplify';
 import { email as checkEmail } from './validation';
@@ -105,19 +104,8 @@ export function emailTarget(value: unknown): LookupTarget {
  */
 export function phoneTarget(value: unknown, countryCode?: string): LookupTarget {
 	const shown = String(value ?? '').trim();
-	let split;
-	try {
-		split = splitPhone(shown, countryCode, 'Phone');
-	} catch (error) {
-		// Contact → Get has Country Code as a field of its own, not under Additional Fields.
-		if (!(error instanceof InvalidInput)) throw error;
-		throw new InvalidInput(
-			error.field,
-			error.problem,
-			error.fix.replace('Additional Fields → Country Code', 'Country Code'),
-		);
-	}
-	const { prefix, number } = split;
+	// Contact → Get has Country Code as a field of its own, not under Additional Fields.
+	const { prefix, number } = splitPhone(shown, countryCode, 'Phone', 'Country Code');
 	const wanted = prefix + number;
 	return {
 		field: 'Phone',

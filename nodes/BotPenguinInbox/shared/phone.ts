@@ -61,7 +61,12 @@ export function normalizeCountryCode(raw: string, field = 'Country Code'): strin
  * Splits a phone number as people type it ("+91 98765-43210", "0044 20 7946 0958", "(555) 010-9999"
  * with a default country code) into the calling code and the national number.
  */
-export function splitPhone(raw: string, defaultCountryCode?: string, field = 'Phone'): SplitPhone {
+export function splitPhone(
+	raw: string,
+	defaultCountryCode?: string,
+	field = 'Phone',
+	countryCodeField = 'Additional Fields → Country Code',
+): SplitPhone {
 	const text = String(raw ?? '').trim();
 	if (text === '') {
 		throw new InvalidInput(field, 'is empty', `Enter the contact's phone number. ${EXAMPLE}`);
@@ -103,7 +108,7 @@ export function splitPhone(raw: string, defaultCountryCode?: string, field = 'Ph
 		throw new InvalidInput(
 			field,
 			`"${text}" has no country code`,
-			`${EXAMPLE}, or set Additional Fields → Country Code (e.g. 91) for numbers written without "+".`,
+			`${EXAMPLE}, or set ${countryCodeField} (e.g. 91) for numbers written without "+".`,
 		);
 	}
 

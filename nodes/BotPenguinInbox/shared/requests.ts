@@ -77,6 +77,7 @@ export interface JsonRequest {
 	method: IHttpRequestMethods;
 	url: string;
 	body?: IHttpRequestOptions['body'];
+	qs?: IDataObject;
 	baseURL: string;
 }
 

@@ -1,6 +1,9 @@
 import { InvalidInput } from './errors';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
+/** The session UUIDs of chats and leads (8-4-4-4-12 hex digits); also the By ID check in the editor. */
+export const UUID_PATTERN =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 // Deliberately loose: BotPenguin validates the address itself; this catches typos and swapped fields.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -95,6 +98,18 @@ export function wholeNumber(
 		);
 	}
 	return number;
+}
+
+export function uuid(field: string, value: unknown): string {
+	const text = nonEmpty(field, value);
+	if (!new RegExp(UUID_PATTERN).test(text)) {
+		throw new InvalidInput(
+			field,
+			`"${display(text)}" is not a UUID`,
+			'Use the "uuid" field of Get Many, e.g. 7e88d192-9b20-4035-9b68-d4ac3d58a34f, or pick the record From List.',
+		);
+	}
+	return text;
 }
 
 export function nonEmpty(field: string, value: unknown): string {

@@ -11,7 +11,15 @@ import {
 import { InvalidInput } from '../../shared/errors';
 import { normalizeCountryCode, splitPhone } from '../../shared/phone';
 import { buildWith, prepareRequest, singleRequest, writeResponse } from '../../shared/routing';
-import { attributes, email, nonEmpty, notes, objectId, stringList } from '../../shared/validation';
+import {
+	UUID_PATTERN,
+	attributes,
+	email,
+	notes,
+	objectId,
+	stringList,
+	uuid,
+} from '../../shared/validation';
 import type { ConversationResource } from './index';
 
 const STATUSES = CONVERSATION_STATUSES.map((status) => status.value);
@@ -65,7 +73,8 @@ function phoneFields(phone: string, dialCode: string): IDataObject {
  */
 export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataObject {
 	const body: IDataObject = {
-		uuid: nonEmpty('UUID', context.getNodeParameter('uuid', '')),
+		// From List, By ID or (in workflows saved before the locator) a plain string: the UUID itself.
+		uuid: uuid('UUID', context.getNodeParameter('uuid', '', { extractValue: true })),
 		botId: objectId('Bot ID', context.getNodeParameter('botId', '')),
 		customerId: objectId('Customer ID', context.getNodeParameter('customerId', '')),
 	};
@@ -154,12 +163,39 @@ export function conversationUpdateDescription(resource: ConversationResource): I
 		{
 			displayName: 'UUID',
 			name: 'uuid',
-			type: 'string',
+			type: 'resourceLocator',
 			required: true,
 			displayOptions: { show },
-			default: '',
-			placeholder: 'e.g. 7e88d192-9b20-4035-9b68-d4ac3d58a34f',
-			description: `Session UUID of the ${resource} (the "uuid" field of Get Many)`,
+			default: { mode: 'list', value: '' },
+			description: `The ${resource}: pick it from the bot's ${resource}s (Bot ID and Customer ID above), or give its session UUID (the "uuid" field of Get Many)`,
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: `Select a ${resource}...`,
+					typeOptions: {
+						searchListMethod: resource === 'lead' ? 'searchLeads' : 'searchChats',
+						searchable: true,
+						searchFilterRequired: false,
+					},
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 7e88d192-9b20-4035-9b68-d4ac3d58a34f',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: UUID_PATTERN,
+								errorMessage: 'Not a UUID (8-4-4-4-12 hexadecimal digits)',
+							},
+						},
+					],
+				},
+			],
 		},
 		...botAndCustomerIds(show),
 		{
