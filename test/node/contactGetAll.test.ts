@@ -395,10 +395,6 @@ describe('contact → Get Many: bad filter values fail before any request', () =
 			{ facebookBotIds: '640f472d173951357f08ede' },
 			'Invalid Filters → Facebook Bot IDs: "640f472d173951357f08ede" is not a BotPenguin ID',
 		],
-		[
-			{ segments: ['VIP customers'] },
-			'Invalid Filters → Segments: "VIP customers" is not a BotPenguin ID',
-		],
 		[{ createdAfter: 'yesterday' }, 'Invalid Filters → Created After: "yesterday" is not a date'],
 		[
 			{ lastSeenAfter: '2024-02-30' },
@@ -591,5 +587,78 @@ describe('contact → Get Many: several input items', () => {
 			{ item: 0 },
 			{ item: 0 },
 		]);
+	});
+});
+
+describe('contact → Get Many: segments by name', () => {
+	const segment = (index: number) => s.sim.state.segments[index];
+	const segmentRequests = () => requestsTo(s.sim, 'GET', '/inbox/segments');
+	const inSegments = (wanted: string[]) =>
+		ids(live().filter((contact) => contact.segments.some((id) => wanted.includes(id))));
+
+	it('names from an expression become segment IDs, next to IDs; the segments are read once', async () => {
+		const [named, byId] = [segment(0), segment(1)];
+		const result = await s.run(
+			getAll({
+				returnAll: true,
+				filters: { segments: `={{ [${JSON.stringify(named.segmentName)}, "${byId._id}"] }}` },
+			}),
+		);
+		expect(result.error).toBeUndefined();
+		expect(bodies()[0]).toMatchObject({
+			segments: [named._id, byId._id],
+			applicableFilters: ['segments'],
+		});
+		const expected = inSegments([named._id, byId._id]);
+		expect(expected.length).toBeGreaterThan(0);
+		expect(jsonOf(result).map((json) => json.id)).toEqual(expected);
+		expect(segmentRequests()).toHaveLength(1);
+	});
+
+	it('several items and several pages still read the segments once per run', async () => {
+		s.sim.setOptions({ pageSize: 5 });
+		const names = [segment(0).segmentName, segment(1).segmentName];
+		const result = await s.run(
+			getAll({ returnAll: true, filters: { segments: '={{ [$json.segment] }}' } }),
+			{ items: names.map((name) => ({ segment: name })) },
+		);
+		expect(result.error).toBeUndefined();
+		expect(bodies().length).toBeGreaterThan(2);
+		expect(segmentRequests()).toHaveLength(1);
+		const byItem = (index: number) =>
+			result.items
+				.filter((item) => (item.pairedItem as { item: number }).item === index)
+				.map((item) => item.json.id);
+		expect(byItem(0)).toEqual(inSegments([segment(0)._id]));
+		expect(byItem(1)).toEqual(inSegments([segment(1)._id]));
+	});
+
+	it('a name in another case is found when only one segment has it', async () => {
+		const result = await s.run(
+			getAll({ limit: 5, filters: { segments: segment(2).segmentName.toUpperCase() } }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(bodies()[0].segments).toEqual([segment(2)._id]);
+	});
+
+	it('an unknown name fails with the list of known names, and no contacts are asked for', async () => {
+		const result = await s.run(
+			getAll({ returnAll: true, filters: { segments: 'VIP customers!' } }),
+		);
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			'Invalid Filters → Segments: "VIP customers!" is not the name or ID of a segment',
+		);
+		for (const known of s.sim.state.segments) {
+			expect(error.description).toContain(`"${known.segmentName}"`);
+		}
+		expect(requestsTo(s.sim, 'POST', USERS)).toEqual([]);
+	});
+
+	it('IDs alone are sent as they are, without reading the segments', async () => {
+		const result = await s.run(getAll({ limit: 5, filters: { segments: [segment(0)._id] } }));
+		expect(result.error).toBeUndefined();
+		expect(bodies()[0].segments).toEqual([segment(0)._id]);
+		expect(segmentRequests()).toEqual([]);
 	});
 });

@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { requestJson, requireBaseUrl } from '../shared/requests';
+import { segmentLabel } from '../shared/segments';
 import type { JsonRequest } from '../shared/requests';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../shared/transport';
 
@@ -27,9 +28,6 @@ export async function editorRead(
 export async function getSegments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const { data = [] } = await editorRead(this, { url: '/inbox/segments' });
 	return data
-		.map((segment) => ({
-			name: String(segment.segmentName ?? segment.name ?? segment._id),
-			value: String(segment._id),
-		}))
+		.map((segment) => ({ name: segmentLabel(segment), value: String(segment._id) }))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -56,15 +56,9 @@ export function emptyInboxBody(): InboxBody {
 	};
 }
 
-type Kind = 'text' | 'list' | 'ids' | 'boolean' | 'date';
+type Kind = 'text' | 'list' | 'ids' | 'segments' | 'boolean' | 'date';
 type ListKey = 'tags' | 'status' | 'lastMessageBy';
-type IdKey =
-	| 'segments'
-	| '_botWebsite'
-	| '_botWhatsapp'
-	| '_botTelegram'
-	| '_botFacebook'
-	| '_agentAssigned';
+type IdKey = '_botWebsite' | '_botWhatsapp' | '_botTelegram' | '_botFacebook' | '_agentAssigned';
 type BooleanKey = 'isOnline' | 'userInteracted' | 'isLiveChatActive' | 'hasOrdered';
 type RangeKey = 'createdAt' | 'lastSeenAt';
 
@@ -83,7 +77,7 @@ export const INBOX_FILTERS: Record<string, FilterSpec> = {
 	searchText: { label: 'Search Text', kind: 'text', key: 'searchText' },
 	tags: { label: 'Tags', kind: 'list', key: 'tags' },
 	status: { label: 'Status', kind: 'list', key: 'status' },
-	segments: { label: 'Segments', kind: 'ids', key: 'segments' },
+	segments: { label: 'Segments', kind: 'segments', key: 'segments' },
 	lastMessageBy: { label: 'Last Message By', kind: 'list', key: 'lastMessageBy' },
 	isOnline: { label: 'Is Online', kind: 'boolean', key: 'isOnline' },
 	userInteracted: { label: 'User Interacted', kind: 'boolean', key: 'userInteracted' },
@@ -153,6 +147,13 @@ export function buildInboxBody(filters: Record<string, unknown>, timeZone = 'UTC
 				const ids = optionalObjectIdList(field, value);
 				if (ids.length === 0) throw emptyValue(spec.label);
 				body[spec.key as IdKey] = ids;
+				break;
+			}
+			case 'segments': {
+				// IDs, or names from an expression: resolveSegments turns the names into IDs.
+				const segments = stringList(value);
+				if (segments.length === 0) throw emptyValue(spec.label);
+				body.segments = segments;
 				break;
 			}
 			case 'boolean': {

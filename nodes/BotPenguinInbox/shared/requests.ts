@@ -139,7 +139,7 @@ export function connectionOptions(
 
 /** One request from code, with the retries and error mapping the declarative operations get. */
 export async function requestJson(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions,
 	request: JsonRequest,
 	settings: RequestSettings,
 ) {

@@ -22,6 +22,10 @@ function display(value: unknown): string {
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+export function isObjectId(text: string): boolean {
+	return OBJECT_ID.test(text);
+}
+
 /** A BotPenguin id (MongoDB ObjectId: 24 hex characters). */
 export function objectId(field: string, value: unknown): string {
 	const text = String(value ?? '').trim();

@@ -8,6 +8,7 @@ import {
 } from '../../shared/descriptions';
 import { buildInboxBody } from '../../shared/inboxQuery';
 import { buildWith, listResponse, pagedRequest, prepareRequest } from '../../shared/routing';
+import { resolveSegments } from '../../shared/segments';
 
 const show = { resource: ['contact'], operation: ['getAll'] };
 
@@ -24,9 +25,11 @@ export const contactGetAllRouting = {
 	request: { method: 'POST' as const, url: '/inbox/users' },
 	send: {
 		preSend: [
-			buildWith((context, request) => {
+			buildWith(async (context, request) => {
 				const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
-				request.body = buildInboxBody(filters, context.getTimezone());
+				const body = buildInboxBody(filters, context.getTimezone());
+				request.body = body;
+				if (body.segments.length) body.segments = await resolveSegments(context, body.segments);
 			}),
 			prepareRequest,
 		],
@@ -137,6 +140,7 @@ export const contactGetAllDescription: INodeProperties[] = [
 				default: [],
 				description:
 					'Contacts in any of these segments (groups). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				hint: 'An expression may give segment names too, e.g. {{ ["VIP customers"] }}',
 			},
 			{
 				displayName: 'Status',
