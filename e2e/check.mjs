@@ -327,52 +327,51 @@ const EXAMPLES = {
 	},
 
 	'05-ai-agent-lookup'(ex) {
+		// Contact → Get, as a plain node and as the agent's tool: one search for the address, exact matches only.
+		const EMAIL = 'Layla.Mehta56@example.com';
+		const isLayla = (c) => String(c.email).toLowerCase() === EMAIL.toLowerCase();
 		succeeded(ex);
 		authenticated(ex);
 		const searches = () => only(ex, 'POST', '/inbox/users');
-		check(ex.name, 'direct lookup: searchText "Layla" is sent and applied', () => {
+		check(ex.name, `direct lookup: Contact → Get finds exactly ${EMAIL}`, () => {
 			assert(searches().length >= 1, 'no POST /inbox/users');
 			for (const r of searches()) {
-				eq(r.body.searchText, 'Layla', 'searchText');
-				assert(
-					r.body.applicableFilters.includes('searchText'),
-					`applicableFilters ${JSON.stringify(r.body.applicableFilters)}`,
-				);
+				eq(r.body.searchText, EMAIL, 'searchText');
+				eq(r.body.applicableFilters, ['searchText'], 'applicableFilters');
 			}
 			const out = jsons(ex, 'Look up contact');
-			assert(out.length >= 1 && out.length <= 5, `${out.length} items`);
-			for (const c of out)
-				assert(/layla/i.test(`${c.name} ${c.email} ${c.phone}`), `unrelated contact ${short(c)}`);
-			return out.map((c) => c.name).join(', ');
+			assert(out.length === 1, `${out.length} items: ${short(out)}`);
+			assert(isLayla(out[0]), `not the contact asked for: ${short(out[0])}`);
+			return `${out[0].name}, ${out[0].phone}`;
 		});
 		check(
 			ex.name,
-			'AI agent: the model calls the BotPenguin tool, the tool searches, the answer uses the result',
+			'AI agent: the model calls the Contact → Get tool with the email, the answer uses the result',
 			() => {
 				const calls = jsonl(join(runDir, 'fake-openai-requests.jsonl')).filter((r) =>
 					r.path.endsWith('/chat/completions'),
 				);
 				assert(calls.length >= 2, `the model was asked ${calls.length} time(s)`);
-				const tool = calls[0].body.tools?.find((t) => /search/i.test(t.function.name));
-				assert(tool, `no search tool offered to the model: ${short(calls[0].body.tools)}`);
+				const tool = calls[0].body.tools?.find((t) => /find/i.test(t.function.name));
+				assert(tool, `no Find contact tool offered to the model: ${short(calls[0].body.tools)}`);
 				assert(
-					tool.function.parameters?.properties?.searchText,
-					`tool has no searchText parameter: ${short(tool.function)}`,
+					tool.function.parameters?.properties?.email,
+					`tool has no email parameter: ${short(tool.function)}`,
 				);
-				// Each search reads page 1 (and page 2 when page 1 was not full): one run from the node, one from the tool.
+				// Each lookup reads page 1, and page 2 unless page 1 ended the results: node + tool.
 				eq(
 					searches().filter((r) => r.body.page === 1).length,
 					2,
-					'searches started (direct node + tool)',
+					'lookups started (direct node + tool)',
 				);
 				const toolResult = calls.at(-1).body.messages.find((m) => m.role === 'tool');
 				assert(
-					toolResult && /Layla/.test(JSON.stringify(toolResult.content)),
+					toolResult && JSON.stringify(toolResult.content).toLowerCase().includes(EMAIL.toLowerCase()),
 					`tool result given to the model: ${short(toolResult)}`,
 				);
 				const [answer] = jsons(ex, 'AI Agent');
 				assert(
-					/BotPenguin returned: .*Layla/s.test(answer?.output ?? ''),
+					/BotPenguin returned: .*Layla Mehta/s.test(answer?.output ?? ''),
 					`agent output ${short(answer)}`,
 				);
 				return `tool "${tool.function.name}"`;
