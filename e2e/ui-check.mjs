@@ -381,6 +381,67 @@ try {
 		'09-lead-update',
 	);
 
+	// Issue 12: the UUID of Lead → Update is a resource locator whose From List reads the bot's leads.
+	await check(
+		"lead → Update: the UUID locator's From List shows the bot's leads, and its search narrows them",
+		async () => {
+			await closeDropdowns();
+			await openNode(NODES.leadUpdate);
+			const ids = await browser.evaluate(() =>
+				['botId', 'customerId'].map(
+					(name) =>
+						document.querySelector(
+							`[data-test-id="node-parameters"] [data-test-id="parameter-input-${name}"] input`,
+						)?.value,
+				),
+			);
+			const leads = (
+				await (
+					await fetch(
+						`${SIM_URL}/inbox/direct/chats?botId=${ids[0]}&customerId=${ids[1]}&page=1&type=lead`,
+						{ headers: { Authorization: `Bearer ${SIM_TOKEN}`, authtype: 'Key', 'x-bot-token': SIM_TOKEN } },
+					)
+				).json()
+			).data.map((lead) => lead.profile.userDetails.name);
+			assert(leads.length, `the simulator has no leads for bot ${ids[0]}`);
+			await browser.click('[data-test-id="parameter-input-uuid"] [data-test-id="rlc-input"]');
+			const shown = await browser.waitFor(
+				'the leads in From List (listSearch → GET /inbox/direct/chats)',
+				(names) => {
+					const items = [...document.querySelectorAll('[data-test-id="rlc-item"]')]
+						.filter((item) => item.getClientRects().length)
+						.map((item) => item.textContent.trim());
+					return names.every((name) => items.some((item) => item.startsWith(name)))
+						? items
+						: null;
+				},
+				[leads],
+				20000,
+			);
+			await screenshot('09b-lead-update-locator-list');
+			const needle = leads[0].split(' ')[1];
+			await browser.click('[data-test-id="rlc-search"] input');
+			await browser.send('Input.insertText', { text: needle });
+			const narrowed = await browser.waitFor(
+				`the leads matching "${needle}"`,
+				(text) => {
+					const items = [...document.querySelectorAll('[data-test-id="rlc-item"]')]
+						.filter((item) => item.getClientRects().length)
+						.map((item) => item.textContent.trim());
+					return items.length && items.every((item) => item.toLowerCase().includes(text.toLowerCase()))
+						? items
+						: null;
+				},
+				[needle],
+				20000,
+			);
+			assert(narrowed.length < shown.length, `search "${needle}" did not narrow the list`);
+			await screenshot('09c-lead-update-locator-search');
+			await closeDropdowns();
+			return `${shown.length} leads listed; "${needle}" → ${narrowed.join(' | ')}`;
+		},
+	);
+
 	await check(
 		'contact → Create or Update (example 01): Contacts From, Phone, Name, Additional Fields, Options',
 		async () => {
