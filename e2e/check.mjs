@@ -366,7 +366,8 @@ const EXAMPLES = {
 				);
 				const toolResult = calls.at(-1).body.messages.find((m) => m.role === 'tool');
 				assert(
-					toolResult && JSON.stringify(toolResult.content).toLowerCase().includes(EMAIL.toLowerCase()),
+					toolResult &&
+						JSON.stringify(toolResult.content).toLowerCase().includes(EMAIL.toLowerCase()),
 					`tool result given to the model: ${short(toolResult)}`,
 				);
 				const [answer] = jsons(ex, 'AI Agent');
@@ -403,7 +404,10 @@ for (const name of names) {
 // The node as n8n loaded it: the packed copy in the run's user folder (run.sh sets NODE_PATH to n8n's
 // node_modules so its n8n-workflow import resolves, as n8n does for community packages).
 const { BotPenguinInbox } = createRequire(import.meta.url)(
-	join(runDir, 'user/.n8n/nodes/node_modules/n8n-nodes-botpenguin-inbox/dist/nodes/BotPenguinInbox/BotPenguinInbox.node.js'),
+	join(
+		runDir,
+		'user/.n8n/nodes/node_modules/n8n-nodes-botpenguin-inbox/dist/nodes/BotPenguinInbox/BotPenguinInbox.node.js',
+	),
 );
 const PROPERTIES = new BotPenguinInbox().description.properties;
 function shown(property, values) {

@@ -399,7 +399,13 @@ try {
 				await (
 					await fetch(
 						`${SIM_URL}/inbox/direct/chats?botId=${ids[0]}&customerId=${ids[1]}&page=1&type=lead`,
-						{ headers: { Authorization: `Bearer ${SIM_TOKEN}`, authtype: 'Key', 'x-bot-token': SIM_TOKEN } },
+						{
+							headers: {
+								Authorization: `Bearer ${SIM_TOKEN}`,
+								authtype: 'Key',
+								'x-bot-token': SIM_TOKEN,
+							},
+						},
 					)
 				).json()
 			).data.map((lead) => lead.profile.userDetails.name);
@@ -411,16 +417,15 @@ try {
 					const items = [...document.querySelectorAll('[data-test-id="rlc-item"]')]
 						.filter((item) => item.getClientRects().length)
 						.map((item) => item.textContent.trim());
-					return names.every((name) => items.some((item) => item.startsWith(name)))
-						? items
-						: null;
+					return names.every((name) => items.some((item) => item.startsWith(name))) ? items : null;
 				},
 				[leads],
 				20000,
 			);
 			await screenshot('09b-lead-update-locator-list');
 			const needle = leads[0].split(' ')[1];
-			await browser.click('[data-test-id="rlc-search"] input');
+			// The search box of the dropdown has the focus once the list is open; click it to be sure.
+			await browser.click('[data-test-id="rlc-search"]');
 			await browser.send('Input.insertText', { text: needle });
 			const narrowed = await browser.waitFor(
 				`the leads matching "${needle}"`,
@@ -428,7 +433,8 @@ try {
 					const items = [...document.querySelectorAll('[data-test-id="rlc-item"]')]
 						.filter((item) => item.getClientRects().length)
 						.map((item) => item.textContent.trim());
-					return items.length && items.every((item) => item.toLowerCase().includes(text.toLowerCase()))
+					return items.length &&
+						items.every((item) => item.toLowerCase().includes(text.toLowerCase()))
 						? items
 						: null;
 				},
