@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test infrastructure: these rules guard code that runs inside n8n, not tests */
 /**
  * e2e/lib.sh's exit trap stops what a run started, removes or keeps its folder and prunes old run
  * folders. Whatever it finds there, the script's exit status must stay the run's own: a first run on a
