@@ -5,6 +5,7 @@
  * through its own `authenticate`. Nothing of the node's context is mocked.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -69,19 +70,36 @@ function nodeTypesOf(type: INodeType): INodeTypes {
 
 const nodeTypes = nodeTypesOf(nodeType);
 
-/** Captures what n8n and the node log, so tests can check that no secret is ever written. */
+/**
+ * Captures what n8n and the node log, so tests can check that no secret is ever written, and keeps it
+ * out of the Jest output (a full run would print hundreds of n8n's error logs between the results).
+ * `BP_TEST_N8N_LOG=1 npm test` prints it too, for debugging.
+ *
+ * n8n-core logs through the DI container's `Logger` (@n8n/backend-common), whose constructor also
+ * makes itself the LoggerProxy: both must be this capture, or the first n8n log replaces it. n8n-core
+ * has its own copies of @n8n/di and @n8n/backend-common, so they are loaded from where it resolves them.
+ */
 export const logs: string[] = [];
+const printLogs = Boolean(process.env.BP_TEST_N8N_LOG);
 function capture(level: string) {
 	return (message: string, meta?: object) => {
-		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+		const line = `${level} ${message} ${meta ? JSON.stringify(meta) : ''}`;
+		logs.push(line);
+		if (printLogs) process.stderr.write(`[n8n] ${line}\n`);
 	};
 }
-LoggerProxy.init({
+const testLogger = {
 	error: capture('error'),
 	warn: capture('warn'),
 	info: capture('info'),
 	debug: capture('debug'),
-} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+	scoped: () => testLogger,
+};
+const fromCore = createRequire(require.resolve('n8n-core'));
+const { Container } = fromCore('@n8n/di') as typeof import('@n8n/di');
+const { Logger } = fromCore('@n8n/backend-common') as typeof import('@n8n/backend-common');
+Container.set(Logger, testLogger as unknown as InstanceType<typeof Logger>);
+LoggerProxy.init(testLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
 
 class CredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
