@@ -34,7 +34,8 @@ interface Scanned {
 	result: RunResult;
 	/** Every place the token was found. */
 	leaks: string[];
-	console: string;
+	/** What n8n logged during the run (captured by the test logger, not printed). */
+	n8nLogs: string;
 }
 
 async function scanRun(options: {
