@@ -32,8 +32,7 @@ function idOf(context: ILoadOptionsFunctions, name: 'botId' | 'customerId', labe
 	}
 }
 
-function itemOf(record: IDataObject): INodeListSearchItems | undefined {
-	const simple = simplifyRecord(record);
+function itemOf(simple: IDataObject): INodeListSearchItems | undefined {
 	const uuid = typeof simple.uuid === 'string' ? simple.uuid : '';
 	if (uuid === '') return undefined;
 	const contact = [simple.email, simple.phone].filter(Boolean).join(', ');
@@ -44,8 +43,7 @@ function itemOf(record: IDataObject): INodeListSearchItems | undefined {
 	};
 }
 
-function matches(record: IDataObject, filter: string): boolean {
-	const simple = simplifyRecord(record);
+function matches(simple: IDataObject, filter: string): boolean {
 	const needle = filter.trim().toLowerCase();
 	const texts = [simple.name, simple.email, simple.phone, simple.uuid].map((value) =>
 		String(value ?? '').toLowerCase(),
@@ -78,8 +76,10 @@ async function searchConversations(
 		});
 		if (data.length === 0) return { results };
 		for (const record of data) {
-			if (searching && !matches(record, filter)) continue;
-			const item = itemOf(record);
+			// Name, email and phone are read from the flat shape, built once per record.
+			const simple = simplifyRecord(record);
+			if (searching && !matches(simple, filter)) continue;
+			const item = itemOf(simple);
 			if (item) results.push(item);
 		}
 		// As in Get Many: a page shorter than an earlier one is the last.
