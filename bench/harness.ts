@@ -42,6 +42,8 @@ export function getManyParameters(options: {
 		returnAll: options.returnAll ?? false,
 		...(options.limit === undefined ? {} : { limit: options.limit }),
 		simplify: options.simplify,
+		// P1–P4 are the one-request-at-a-time figures, with the stopping rule of the fetch baseline.
+		options: { parallelRequests: 1, stopAtShortPage: true },
 	};
 }
 

@@ -58,7 +58,8 @@ export async function runP2(
 		operation: 'upsert',
 		source: 'list',
 		contacts: '={{ $json.contacts }}',
-		options: batchSize === undefined ? {} : { batchSize },
+		// P2 is the one-batch-at-a-time figure.
+		options: batchSize === undefined ? { parallelRequests: 1 } : { batchSize, parallelRequests: 1 },
 	});
 	const sim = await startSimulator({ contacts: 0, latencyMs: config.latencyMs, record: false });
 	try {

@@ -13,6 +13,7 @@
 import {
 	FAULTS,
 	LEGEND,
+	OPERATIONS,
 	badCells,
 	formatCell,
 	formatDetails,
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
 	const parallel = !args.includes('--sequential');
 
 	process.stdout.write(
-		`Fault matrix: ${rows.length} faults × 9 operations against the simulator, real waits${parallel ? ', cells of a row in parallel' : ''}\n`,
+		`Fault matrix: ${rows.length} faults × ${OPERATIONS.length} operations (the ×N columns with parallel requests) against the simulator, real waits${parallel ? ', cells of a row in parallel' : ''}\n`,
 	);
 	const matrix = await runMatrix({
 		rows,

@@ -49,7 +49,13 @@ async function run(parameters: INodeParameters, ...faults: Fault[]) {
 
 const waits = () => sleepMock.mock.calls.map((call) => call[0] as number);
 const segments: INodeParameters = { resource: 'segment', operation: 'getAll', returnAll: true };
-const contacts: INodeParameters = { resource: 'contact', operation: 'getAll', returnAll: true };
+/** One page at a time: these scenarios follow the requests of one page in order. */
+const contacts: INodeParameters = {
+	resource: 'contact',
+	operation: 'getAll',
+	returnAll: true,
+	options: { parallelRequests: 1 },
+};
 
 describe('Retry-After', () => {
 	it('is honoured up to the cap of 60 s', async () => {
@@ -237,7 +243,7 @@ describe('connection refused (nothing listens on the Base URL)', () => {
 describe('Max Retries on the pages of Get Many', () => {
 	it.each([0, 1, 2])('%i retries of a page that keeps failing', async (maxRetries) => {
 		const result = await run(
-			{ ...contacts, options: { maxRetries } },
+			{ ...contacts, options: { maxRetries, parallelRequests: 1 } },
 			{ kind: 'status', status: 503, path: '/inbox/users', afterRequests: 1, times: Infinity },
 		);
 		expect(result.error?.message).toMatch(/HTTP 503/);

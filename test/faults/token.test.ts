@@ -176,7 +176,8 @@ describe('the import stops nothing silently', () => {
 		source: 'fields',
 		phone: '={{ $json.phone }}',
 		name: '={{ $json.name }}',
-		options: { batchSize: 2 },
+		// One batch after another: these scenarios follow the batches in order.
+		options: { batchSize: 2, parallelRequests: 1 },
 	};
 
 	it('a batch failing in the middle fails the node (Continue On Fail off) with the counts, without the token', async () => {

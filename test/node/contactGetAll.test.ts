@@ -417,7 +417,9 @@ describe('contact → Get Many: pages', () => {
 		const expected = live().filter((contact) => !contact.isOnline);
 		expect(expected.length).toBeGreaterThan(40);
 
-		const result = await s.run(getAll({ returnAll: true, filters }));
+		const result = await s.run(
+			getAll({ returnAll: true, filters, options: { stopAtShortPage: true, parallelRequests: 1 } }),
+		);
 		expect(result.error).toBeUndefined();
 		const sent = bodies();
 		expect(sent.map((body) => body.page)).toEqual([1, 2, 3]);
@@ -445,7 +447,10 @@ describe('contact → Get Many: pages', () => {
 		[40, 2],
 		[45, 3],
 	])('Limit %i with pages of 20 takes %i request(s)', async (limit, requests) => {
-		const result = await s.run(getAll({ returnAll: false, limit }));
+		// One at a time, so the pages reach the simulator in order.
+		const result = await s.run(
+			getAll({ returnAll: false, limit, options: { parallelRequests: 1 } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result).map((json) => json.id)).toEqual(ids(live().slice(0, limit)));
 		expect(bodies().map((body) => body.page)).toEqual(
@@ -454,27 +459,33 @@ describe('contact → Get Many: pages', () => {
 	});
 
 	it('a Limit above the number of contacts returns them all, ending at the short page', async () => {
-		const result = await s.run(getAll({ limit: 100 }));
+		const result = await s.run(
+			getAll({ limit: 100, options: { stopAtShortPage: true, parallelRequests: 1 } }),
+		);
 		expect(jsonOf(result)).toHaveLength(45);
 		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3]);
 	});
 
 	it('a short page ends Return All without asking for the empty page', async () => {
-		const result = await s.run(getAll({ returnAll: true }));
+		const result = await s.run(
+			getAll({ returnAll: true, options: { stopAtShortPage: true, parallelRequests: 1 } }),
+		);
 		expect(jsonOf(result).map((json) => json.id)).toEqual(ids(live()));
 		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3]);
 		expect(s.sim.requests.map((request) => request.status)).toEqual([200, 200, 200]);
 	});
 
 	it('with Stop at Short Page off it reads on until the empty page', async () => {
-		const result = await s.run(getAll({ returnAll: true, options: { stopAtShortPage: false } }));
+		const result = await s.run(
+			getAll({ returnAll: true, options: { stopAtShortPage: false, parallelRequests: 1 } }),
+		);
 		expect(jsonOf(result).map((json) => json.id)).toEqual(ids(live()));
 		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3, 4]);
 	});
 
 	it('when the last page is full, the empty page after it ends the run', async () => {
 		s.sim.setOptions({ pageSize: 15 });
-		const result = await s.run(getAll({ returnAll: true }));
+		const result = await s.run(getAll({ returnAll: true, options: { parallelRequests: 1 } }));
 		expect(jsonOf(result)).toHaveLength(45);
 		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3, 4]);
 	});

@@ -60,7 +60,12 @@ describe.each([
 	});
 
 	it('Return All pages through 1, 2 … with the same query on every page and stops at the short page', async () => {
-		const result = await s.run(getAll(resource, { returnAll: true }));
+		const result = await s.run(
+			getAll(resource, {
+				returnAll: true,
+				options: { stopAtShortPage: true, parallelRequests: 1 },
+			}),
+		);
 		expect(result.error).toBeUndefined();
 		const requests = requestsTo(s.sim, 'GET', CHATS);
 		expect(requests.map((request) => request.query)).toEqual([

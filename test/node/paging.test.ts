@@ -28,7 +28,11 @@ describe.each(NAMES)('%s against a server that misbehaves with pages', (name) =>
 	it('a server that ignores the page number stops Return All with a clear error after 2 requests', async () => {
 		const [, parameters, pageOf] = listing(name);
 		s.sim.addFault({ kind: 'ignorePage', times: Infinity });
-		const result = await s.run({ ...parameters, returnAll: true });
+		const result = await s.run({
+			...parameters,
+			returnAll: true,
+			options: { parallelRequests: 1 },
+		});
 		const error = errorOf(result);
 		expect(error.message).toBe('BotPenguin sent page 2 with only records it had already sent');
 		expect(error.description).toContain('The server seems to ignore the page number');
@@ -40,7 +44,11 @@ describe.each(NAMES)('%s against a server that misbehaves with pages', (name) =>
 	it('a server that repeats the previous page stops the run the same way, without looping', async () => {
 		const [, parameters] = listing(name);
 		s.sim.addFault({ kind: 'repeatPage', times: Infinity });
-		const result = await s.run({ ...parameters, returnAll: true });
+		const result = await s.run({
+			...parameters,
+			returnAll: true,
+			options: { parallelRequests: 1 },
+		});
 		expect(errorOf(result).message).toBe(
 			'BotPenguin sent page 2 with only records it had already sent',
 		);
@@ -59,7 +67,11 @@ describe.each(NAMES)('%s against a server that misbehaves with pages', (name) =>
 	it('an endless listing stops with a clear error after exactly Max Pages requests', async () => {
 		const [, parameters, pageOf] = listing(name);
 		s.sim.addFault({ kind: 'endless', times: Infinity });
-		const result = await s.run({ ...parameters, returnAll: true, options: { maxPages: 3 } });
+		const result = await s.run({
+			...parameters,
+			returnAll: true,
+			options: { maxPages: 3, parallelRequests: 1 },
+		});
 		const error = errorOf(result);
 		expect(error.message).toBe('Stopped after 3 pages: BotPenguin kept sending full pages');
 		expect(error.description).toContain('60 records were received');
@@ -82,7 +94,11 @@ describe.each(NAMES)('%s against a server that misbehaves with pages', (name) =>
 	it('Max Pages that the listing fits into is no error', async () => {
 		const [, parameters] = listing(name);
 		// 45 contacts or 25 leads: at most 3 pages of 20, the last one short.
-		const result = await s.run({ ...parameters, returnAll: true, options: { maxPages: 3 } });
+		const result = await s.run({
+			...parameters,
+			returnAll: true,
+			options: { maxPages: 3, stopAtShortPage: true, parallelRequests: 1 },
+		});
 		expect(result.error).toBeUndefined();
 		const total = name.startsWith('contact') ? s.sim.state.contacts.length : 25;
 		expect(jsonOf(result)).toHaveLength(total);

@@ -2,7 +2,7 @@
 /**
  * Standalone BotPenguin Inbox API simulator, for demos and manual runs of the node.
  *
- *   npx tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-seconds N]
+ *   npx tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-in-flight N] [--max-seconds N]
  *
  * Prints one JSON line `{"url","token","botId","customerId"}` on stdout once listening. When the
  * SIM_LOG environment variable names a file, every answered request is appended to it as a JSON
@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { startSimulator, type RecordedRequest, type SimulatorOptions } from './server';
 
 const USAGE =
-	'Usage: tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-seconds N]';
+	'Usage: tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-in-flight N] [--max-seconds N]';
 
 const MAX_SECONDS = 2_000_000;
 
@@ -32,6 +32,7 @@ interface CliOptions {
 	contacts?: number;
 	latencyMs?: number;
 	pageSize?: number;
+	maxInFlight?: number;
 	maxSeconds: number;
 }
 
@@ -40,6 +41,7 @@ const FLAGS: Record<string, keyof CliOptions> = {
 	'--contacts': 'contacts',
 	'--latency': 'latencyMs',
 	'--page-size': 'pageSize',
+	'--max-in-flight': 'maxInFlight',
 	'--max-seconds': 'maxSeconds',
 };
 
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
 		contacts: cli.contacts,
 		latencyMs: cli.latencyMs,
 		pageSize: cli.pageSize,
+		maxInFlight: cli.maxInFlight,
 		// The log file is the record; keeping every request in memory for an hour would only leak.
 		record: false,
 		onRequest: log ? (request) => log.write(`${JSON.stringify(redact(request))}\n`) : undefined,

@@ -60,6 +60,11 @@ export interface SimulatorOptions {
 	leads?: number;
 	/** Status for a wrong or missing token (the docs disagree); default 401. */
 	badTokenStatus?: 400 | 401;
+	/**
+	 * A server that takes only this many requests at once: any request beyond it is answered 429 with
+	 * Retry-After: 1, unprocessed. Default 0 = no cap.
+	 */
+	maxInFlight?: number;
 	/** Default true: keep every request in `requests`; false = only count them (benchmarks). */
 	record?: boolean;
 	/** Default 0 (a random free port); the host is always 127.0.0.1. */
@@ -67,6 +72,8 @@ export interface SimulatorOptions {
 	/** Called once per answered request (also for `reset` faults, with status 0), whatever `record` says. */
 	onRequest?: (request: RecordedRequest) => void;
 }
+
+type SettableOption = 'pageSize' | 'latencyMs' | 'badTokenStatus' | 'maxInFlight';
 
 export interface RecordedRequest {
 	method: string;
@@ -106,7 +113,11 @@ export interface Simulator {
 	clearRequests(): void;
 	addFault(f: Fault): void;
 	clearFaults(): void;
-	setOptions(o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus'>>): void;
+	setOptions(o: Partial<Pick<SimulatorOptions, SettableOption>>): void;
+	/** Requests answered 429 because of `maxInFlight` (since the last reset / clearRequests). */
+	rejectedInFlight: number;
+	/** The most requests that were in flight at once (since the last reset / clearRequests). */
+	peakInFlight: number;
 	/** Closes the server and every open socket. */
 	close(): Promise<void>;
 }
@@ -621,6 +632,10 @@ class InboxSimulator implements Simulator {
 	private dataset: Dataset;
 	private pageSize = 20;
 	private latencyMs = 0;
+	private maxInFlight = 0;
+	private inFlight = 0;
+	rejectedInFlight = 0;
+	peakInFlight = 0;
 	private badTokenStatus: 400 | 401 = 401;
 	/** Endless pages walk back in time from the oldest generated record, one minute per record. */
 	private endlessCursorMs = 0;
@@ -741,6 +756,8 @@ class InboxSimulator implements Simulator {
 	clearRequests(): void {
 		this.requests = [];
 		this.requestCount = 0;
+		this.rejectedInFlight = 0;
+		this.peakInFlight = 0;
 	}
 
 	addFault(f: Fault): void {
@@ -751,9 +768,9 @@ class InboxSimulator implements Simulator {
 		this.faults.clear();
 	}
 
-	setOptions(
-		o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus'>>,
-	): void {
+	setOptions(o: Partial<Pick<SimulatorOptions, SettableOption>>): void {
+		if (o.maxInFlight !== undefined)
+			this.maxInFlight = checkCount('maxInFlight', o.maxInFlight, 0, 10_000);
 		if (o.pageSize !== undefined)
 			this.pageSize = checkCount('pageSize', o.pageSize, 1, MAX_PAGE_SIZE);
 		if (o.latencyMs !== undefined)
@@ -806,6 +823,37 @@ class InboxSimulator implements Simulator {
 		};
 		this.requestCount++;
 		if (this.record) this.requests.push(entry);
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		try {
+			await this.answer(req, res, url, method, route, raw, decoded, entry);
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	private async answer(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: RequestUrl,
+		method: string,
+		route: Route | undefined,
+		raw: RawBody,
+		decoded: ReturnType<typeof decodeJson> | undefined,
+		entry: RecordedRequest,
+	): Promise<void> {
+		if (this.maxInFlight > 0 && this.inFlight > this.maxInFlight) {
+			this.rejectedInFlight++;
+			const busy = envelope(429, false, 'Too many requests at once');
+			if (this.latencyMs > 0) await this.wait(this.latencyMs);
+			entry.status = busy.status;
+			if (res.destroyed) return;
+			res
+				.writeHead(busy.status, { 'content-type': busy.contentType, 'retry-after': '1' })
+				.end(busy.body);
+			this.onRequest?.(entry);
+			return;
+		}
 
 		const fault = this.faults.take({
 			method,

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from './concurrency';
 import { DEFAULT_MAX_PAGES } from './routing';
 import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './transport';
 
@@ -161,6 +162,18 @@ const maxRetriesOption: INodeProperties = {
 		'How often to retry a request that failed for a passing reason (rate limit, server busy, connection reset), with growing waits. 0 turns retries off.',
 };
 
+/** Shared by Get Many (pages) and the import (batches). */
+export function parallelRequestsOption(what: 'pages' | 'batches'): INodeProperties {
+	return {
+		displayName: 'Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: PARALLEL_REQUESTS_RANGE.min, maxValue: PARALLEL_REQUESTS_RANGE.max },
+		default: DEFAULT_PARALLEL_REQUESTS,
+		description: `How many ${what} may be requested at once. 1 sends one request after another. When BotPenguin answers "too many requests" (HTTP 429 or 503), the node lowers this by itself and raises it again later.`,
+	};
+}
+
 /** An "Options" collection shown for `show`. */
 export function optionsCollection(show: Show, options: INodeProperties[]): INodeProperties {
 	return {
@@ -200,13 +213,14 @@ export function pagedOptions(show: Show, extra: INodeProperties[] = []): INodePr
 				'Safety stop: the run fails after this many pages, so a server that never ends its listing cannot keep the workflow busy forever',
 		},
 		maxRetriesOption,
+		parallelRequestsOption('pages'),
 		{
 			displayName: 'Stop at Short Page',
 			name: 'stopAtShortPage',
 			type: 'boolean',
-			default: true,
+			default: false,
 			description:
-				'Whether a page with fewer records than the earlier ones ends the listing. This saves the request for the empty page at the end. Turn off if your BotPenguin returns pages of varying size: the node then reads until an empty page.',
+				'Whether a page with fewer records than the earlier ones ends the listing, saving the request for the empty page. Only safe if BotPenguin always sends full pages: a shorter page in the middle would end the listing early and drop the records after it. Off, the node reads until an empty page.',
 		},
 	];
 	return optionsCollection(

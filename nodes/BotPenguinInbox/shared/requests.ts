@@ -10,6 +10,8 @@ import type {
 } from 'n8n-workflow';
 
 import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
+import { Cancelled } from './concurrency';
+import type { AdaptiveConcurrency, Slot } from './concurrency';
 import { apiError } from './errors';
 import {
 	CREDENTIAL_TYPE,
@@ -88,6 +90,13 @@ export interface RequestSettings {
 	expectList: boolean;
 	/** The node's Settings → Request Options (proxy, Ignore SSL Issues), which RoutingNode applies itself. */
 	requestOptions?: IDataObject;
+	/**
+	 * Shared by the requests of one import, with the slot this request runs in: every attempt's answer
+	 * adjusts how many run at once, and a retry obeys a limit lowered while it waited.
+	 */
+	concurrency?: { limiter: AdaptiveConcurrency; slot: Slot };
+	/** Checked before every retry: if true, it is not sent (`Cancelled` is thrown). */
+	cancelled?: () => boolean;
 }
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
@@ -145,25 +154,35 @@ export async function requestJson(
 ) {
 	const node: INode = context.getNode();
 	const connection = connectionOptions(node, settings.requestOptions);
+	const attempt = async () => {
+		let raw: RawResponse;
+		try {
+			raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+				...request,
+				...connection,
+				headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: settings.timeout,
+			})) as RawResponse;
+		} catch (error) {
+			// The transport's error object holds the request options, token included: only its code leaves.
+			throw transportError(node, error, settings.timeout);
+		}
+		return await interpret(context, raw, settings.expectList);
+	};
+	const { concurrency, cancelled } = settings;
 	return await withRetries(
-		{ node, scope: settings.scope, maxRetries: settings.maxRetries },
+		{
+			node,
+			scope: settings.scope,
+			maxRetries: settings.maxRetries,
+			wait: concurrency && concurrency.slot.wait,
+		},
 		async () => {
-			let raw: RawResponse;
-			try {
-				raw = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-					...request,
-					...connection,
-					headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: settings.timeout,
-				})) as RawResponse;
-			} catch (error) {
-				// The transport's error object holds the request options, token included: only its code leaves.
-				throw transportError(node, error, settings.timeout);
-			}
-			return await interpret(context, raw, settings.expectList);
+			if (cancelled?.()) throw new Cancelled(node);
+			return concurrency ? await concurrency.limiter.observe(attempt) : await attempt();
 		},
 	);
 }

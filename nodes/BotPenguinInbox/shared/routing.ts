@@ -9,6 +9,8 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
+import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from './concurrency';
+import type { Slot } from './concurrency';
 import { asNodeError, failureInfo, itemError } from './errors';
 import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
 import { simplifyRecord } from './simplify';
@@ -33,10 +35,16 @@ export const DEFAULT_MAX_PAGES = 10_000;
  */
 export const MAX_RECORDS = 100_000;
 
-type Options = { maxRetries: number; maxPages: number; stopAtShortPage: boolean };
+type Options = {
+	maxRetries: number;
+	maxPages: number;
+	stopAtShortPage: boolean;
+	parallelRequests: number;
+};
 
 /**
- * Options → Max Retries / Max Pages / Stop at Short Page, checked (they may come from expressions).
+ * Options → Max Retries / Max Pages / Stop at Short Page / Parallel Requests, checked (they may come
+ * from expressions).
  * `buildWith` checks them with the rest of the item's input, before anything is sent.
  */
 export function options(context: IExecuteSingleFunctions): Options {
@@ -49,7 +57,13 @@ export function options(context: IExecuteSingleFunctions): Options {
 				max: Number.MAX_SAFE_INTEGER,
 				fallback: DEFAULT_MAX_PAGES,
 			}),
-			stopAtShortPage: raw.stopAtShortPage !== false,
+			// Off unless turned on: a short page ends the listing only if BotPenguin's pages never vary.
+			stopAtShortPage: raw.stopAtShortPage === true,
+			parallelRequests: wholeNumber(
+				'Options → Parallel Requests',
+				raw.parallelRequests,
+				PARALLEL_REQUESTS_RANGE,
+			),
 		};
 	} catch (error) {
 		throw itemError(context.getNode(), context.getItemIndex(), error);
@@ -210,15 +224,31 @@ export function writeResponse(describe: (context: IExecuteSingleFunctions) => ID
 
 export type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-export async function send(
+export interface SendOptions {
+	scope: RetryScope;
+	maxRetries: number;
+	/**
+	 * Shared by the requests of one listing, with the slot this request runs in: every attempt's
+	 * answer adjusts how many run at once, and a retry obeys a limit lowered while it waited.
+	 */
+	concurrency?: { limiter: AdaptiveConcurrency; slot: Slot };
+	/** Checked when an attempt's turn comes: once it says so, nothing more is sent (`Cancelled`). */
+	cancelled?: () => boolean;
+}
+
+/**
+ * One declarative request (through the engine, so auth, preSend and postReceive apply) with the
+ * retry policy of its scope; the building block of every pagination hook.
+ */
+export async function sendRequest(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
-	scope: RetryScope,
-	maxRetries: number,
+	{ scope, maxRetries, concurrency, cancelled }: SendOptions,
 ): Promise<INodeExecutionData[]> {
 	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const node = context.getNode();
-	return await withRetries({ node, scope, maxRetries }, async () => {
+	const attempt = async () => {
+		if (cancelled?.()) throw new Cancelled(node);
 		try {
 			return await context.makeRoutingRequest(requestData);
 		} catch (error) {
@@ -227,7 +257,11 @@ export async function send(
 				? asNodeError(node, error)
 				: transportError(node, error, timeoutMs, context.getItemIndex());
 		}
-	});
+	};
+	return await withRetries(
+		{ node, scope, maxRetries, wait: concurrency && concurrency.slot.wait },
+		async () => (concurrency ? await concurrency.limiter.observe(attempt) : await attempt()),
+	);
 }
 
 /** The `pagination` hook of operations that make one request. */
@@ -237,7 +271,7 @@ export function singleRequest(scope: RetryScope) {
 		requestData: RequestData,
 	): Promise<INodeExecutionData[]> {
 		return await guarded(this, async () =>
-			send(this, requestData, scope, options(this).maxRetries),
+			sendRequest(this, requestData, { scope, maxRetries: options(this).maxRetries }),
 		);
 	};
 }
@@ -264,12 +298,12 @@ function recordKey(json: IDataObject): string | undefined {
  * The `pagination` hook of Get Many. BotPenguin pages by number (1, 2, 3 …) and documents neither a
  * page size nor a total, so:
  * - every page repeats the original filters (n8n#20947 is why this is not generic pagination);
- * - Limit N stops as soon as N records are in hand, so it costs ⌈N / page size⌉ requests;
- * - an empty page ends the run; so does a page shorter than the longest one seen (the page size is
- *   learnt from the data), unless the user turned "Stop at Short Page" off;
+ * - an empty page ends the run; with "Stop at Short Page" on, so does a page shorter than the longest
+ *   one seen (the page size is learnt from the data);
  * - each page is retried on its own; a record already returned is not returned again; a page with
  *   nothing new means the server ignores `page`, which stops the run with an error, as does passing
  *   Max Pages.
+ * After page 1, up to Options → Parallel Requests pages are asked for ahead (see `readPages`).
  */
 export async function pagedRequest(
 	this: IExecutePaginationFunctions,
@@ -280,64 +314,143 @@ export async function pagedRequest(
 	return await guarded(this, async () => readPages(this, requestData));
 }
 
-async function readPages(
-	context: IExecutePaginationFunctions,
-	requestData: RequestData,
-): Promise<INodeExecutionData[]> {
+export interface PagingSettings extends Options {
+	/** Records wanted; `Infinity` for Return All. */
+	limit: number;
+}
+
+/** Return All / Limit and the Options of the item, as `readPages` uses them. */
+export function pagingSettings(context: IExecuteSingleFunctions): PagingSettings {
 	const returnAll = context.getNodeParameter('returnAll', false) as boolean;
 	const limit = returnAll ? Infinity : (context.getNodeParameter('limit', 50) as number);
-	const { maxPages, stopAtShortPage, maxRetries } = options(context);
+	return { ...options(context), limit };
+}
+
+/** A page's records, or why it failed for good (kept until the pages before it are handed on). */
+type PageOutcome = { items: INodeExecutionData[] } | { failure: unknown };
+
+/**
+ * Reads the pages of one listing in page order, with up to `parallelRequests` of them in flight:
+ * - page 1 goes alone (it tells the page size and whether there is anything at all);
+ * - then page p is asked for only while p < (first page not yet handed on) + the current limit of
+ *   requests in flight, so at most `parallelRequests` − 1 pages are asked for past the one that ends
+ *   the listing, and at most that many answers wait in memory for an earlier page;
+ * - and only while the pages before it, if full, would not already hold what is wanted: Limit N
+ *   costs ⌈N / page size⌉ requests, and Return All asks for no page past the one that would cross
+ *   the 100,000-record stop;
+ * - a 429 or 503 lowers the limit (AdaptiveConcurrency); pages asked for but not yet sent when the
+ *   end is known are not sent, and a retry is not sent once its answer is no longer needed;
+ * - every request is over before this returns, also on an error, so none outlives the node's run.
+ */
+export async function readPages(
+	context: IExecutePaginationFunctions,
+	requestData: RequestData,
+	settings: PagingSettings = pagingSettings(context),
+): Promise<INodeExecutionData[]> {
+	const { limit, maxPages, stopAtShortPage, maxRetries, parallelRequests } = settings;
+	const cap = Math.min(limit, MAX_RECORDS + 1);
+	const concurrency = new AdaptiveConcurrency(parallelRequests);
 	const results: INodeExecutionData[] = [];
 	const seen = new Set<string>();
+	const pending = new Map<number, Promise<PageOutcome>>();
 	let longestPage = 0;
+	let lastPageShort = false;
+	let done = false;
+	let nextToAsk = 1;
 
-	for (let page = 1; ; page++) {
-		if (page > maxPages) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`Stopped after ${maxPages} pages: BotPenguin kept sending full pages`,
-				{
-					itemIndex: context.getItemIndex(),
-					description: `${results.length} records were received. If the account really holds more, raise Options → Max Pages; otherwise the server is not ending its listing.`,
-				},
-			);
+	const fetchPage = async (page: number): Promise<PageOutcome> => {
+		try {
+			return {
+				items: await concurrency.run(async (slot) =>
+					done
+						? []
+						: await sendRequest(context, atPage(requestData, page), {
+								scope: 'read',
+								maxRetries,
+								concurrency: { limiter: concurrency, slot },
+								cancelled: () => done,
+							}),
+				),
+			};
+		} catch (error) {
+			return { failure: error };
 		}
-		const items = await send(context, atPage(requestData, page), 'read', maxRetries);
-		if (items.length === 0) break;
-		let fresh = 0;
-		for (const item of items) {
-			const key = recordKey(item.json);
-			if (key !== undefined) {
-				if (seen.has(key)) continue;
-				seen.add(key);
-			}
-			fresh++;
-			results.push(item);
-			if (results.length >= limit) return results;
-			if (results.length > MAX_RECORDS) {
+	};
+	const askAhead = (page: number) => {
+		while (
+			nextToAsk <= maxPages &&
+			(nextToAsk === 1 || longestPage > 0) &&
+			nextToAsk < page + concurrency.limit &&
+			results.length + (nextToAsk - page) * longestPage < cap
+		) {
+			pending.set(nextToAsk, fetchPage(nextToAsk));
+			nextToAsk++;
+		}
+	};
+
+	try {
+		for (let page = 1; ; page++) {
+			if (page > maxPages) {
 				throw new NodeOperationError(
 					context.getNode(),
-					`More than ${MAX_RECORDS.toLocaleString('en-US')} records: too many for one run of the node`,
+					lastPageShort
+						? `Stopped after ${maxPages} pages (Max Pages) before BotPenguin sent an empty page`
+						: `Stopped after ${maxPages} pages: BotPenguin kept sending full pages`,
 					{
 						itemIndex: context.getItemIndex(),
-						description:
-							'n8n cannot pass more records from one request to the next node. Split the run with Filters (e.g. Created After / Created Before windows) or use Limit.',
+						description: lastPageShort
+							? `${results.length} records were received. Page ${maxPages} was shorter than the earlier ones, which usually means the listing ended, but only an empty page says so for sure. Raise Options → Max Pages, or turn on Options → Stop at Short Page if BotPenguin always sends full pages.`
+							: `${results.length} records were received. If the account really holds more, raise Options → Max Pages; otherwise the server is not ending its listing.`,
 					},
 				);
 			}
+			askAhead(page);
+			// Asked for by now: a page is held back only while the pages before it could hold what is
+			// wanted, and they are all handed on at this point.
+			const outcome = await (pending.get(page) as Promise<PageOutcome>);
+			pending.delete(page);
+			if ('failure' in outcome) throw outcome.failure;
+			const { items } = outcome;
+			if (items.length === 0) break;
+			let fresh = 0;
+			for (const item of items) {
+				const key = recordKey(item.json);
+				if (key !== undefined) {
+					if (seen.has(key)) continue;
+					seen.add(key);
+				}
+				fresh++;
+				results.push(item);
+				if (results.length >= limit) return results;
+				if (results.length > MAX_RECORDS) {
+					throw new NodeOperationError(
+						context.getNode(),
+						`More than ${MAX_RECORDS.toLocaleString('en-US')} records: too many for one run of the node`,
+						{
+							itemIndex: context.getItemIndex(),
+							description:
+								'n8n cannot pass more records from one request to the next node. Split the run with Filters (e.g. Created After / Created Before windows) or use Limit.',
+						},
+					);
+				}
+			}
+			if (fresh === 0) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`BotPenguin sent page ${page} with only records it had already sent`,
+					{
+						itemIndex: context.getItemIndex(),
+						description: `The server seems to ignore the page number, so the node stopped at page ${page} instead of looping. ${results.length} distinct records were received.`,
+					},
+				);
+			}
+			lastPageShort = items.length < longestPage;
+			if (stopAtShortPage && lastPageShort) break;
+			longestPage = Math.max(longestPage, items.length);
 		}
-		if (fresh === 0) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`BotPenguin sent page ${page} with only records it had already sent`,
-				{
-					itemIndex: context.getItemIndex(),
-					description: `The server seems to ignore the page number, so the node stopped after ${page} requests instead of looping. ${results.length} distinct records were received.`,
-				},
-			);
-		}
-		if (stopAtShortPage && items.length < longestPage) break;
-		longestPage = Math.max(longestPage, items.length);
+		return results;
+	} finally {
+		done = true;
+		await Promise.all(pending.values());
 	}
-	return results;
 }

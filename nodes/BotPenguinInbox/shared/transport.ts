@@ -87,6 +87,8 @@ export interface RetryOptions {
 	maxRetries: number;
 	/** Called before each wait, e.g. to log; never receives secrets. */
 	onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+	/** How to wait between attempts; default `sleep` (a request in a Slot waits without it). */
+	wait?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function withRetries<T>(options: RetryOptions, attempt: () => Promi
 			}
 			const delay = retryDelay(tries, info.retryAfterMs);
 			options.onRetry?.(tries + 1, delay, (error as Error).message);
-			await sleep(delay);
+			await (options.wait ?? sleep)(delay);
 		}
 	}
 }

@@ -13,7 +13,7 @@ import { buildInboxBody } from '../../shared/inboxQuery';
 import { emailTarget, phoneTarget } from '../../shared/lookup';
 import type { LookupTarget } from '../../shared/lookup';
 import { interpret } from '../../shared/requests';
-import { atPage, buildWith, guarded, options, prepareRequest, send } from '../../shared/routing';
+import { atPage, buildWith, guarded, options, prepareRequest, sendRequest } from '../../shared/routing';
 import type { RequestData } from '../../shared/routing';
 import { simplifyRecord } from '../../shared/simplify';
 import type { RawResponse } from '../../shared/transport';
@@ -65,7 +65,7 @@ async function readMatches(
 	let hits = 0;
 	let longestPage = 0;
 	for (let page = 1; page <= maxPages; page++) {
-		const items = await send(context, atPage(requestData, page), 'read', maxRetries);
+		const items = await sendRequest(context, atPage(requestData, page), { scope: 'read', maxRetries });
 		if (items.length === 0) return { matches, hits };
 		let fresh = 0;
 		for (const { json } of items) {

@@ -11,6 +11,7 @@ import {
 	countryCodeField,
 	maxRetriesOption,
 	optionsCollection,
+	parallelRequestsOption,
 	tagsField,
 } from '../../shared/descriptions';
 import {
@@ -21,6 +22,8 @@ import {
 	itemError,
 	redact,
 } from '../../shared/errors';
+import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from '../../shared/concurrency';
+import type { Slot } from '../../shared/concurrency';
 import { splitPhone } from '../../shared/phone';
 import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
 import { attributesToObject } from '../../shared/simplify';
@@ -116,9 +119,10 @@ export const contactUpsertDescription: INodeProperties[] = [
 			typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 			default: DEFAULT_BATCH_SIZE,
 			description:
-				'How many contacts go in one import request. Batches are sent one after another.',
+				'How many contacts go in one import request. Options → Parallel Requests says how many batches are sent at once.',
 		},
 		maxRetriesOption,
+		parallelRequestsOption('batches'),
 	]),
 ];
 
@@ -290,7 +294,15 @@ interface ChunkResult {
 async function sendChunk(
 	context: IExecuteFunctions,
 	body: ImportContact[],
-	settings: { baseURL: string; timeout: number; maxRetries: number; requestOptions: IDataObject },
+	settings: {
+		baseURL: string;
+		timeout: number;
+		maxRetries: number;
+		requestOptions: IDataObject;
+		concurrency: AdaptiveConcurrency;
+		cancelled: () => boolean;
+	},
+	slot: Slot,
 ): Promise<ChunkResult> {
 	try {
 		const { envelope } = await requestJson(
@@ -306,6 +318,8 @@ async function sendChunk(
 				maxRetries: settings.maxRetries,
 				timeout: settings.timeout,
 				requestOptions: settings.requestOptions,
+				concurrency: { limiter: settings.concurrency, slot },
+				cancelled: settings.cancelled,
 				expectList: false,
 			},
 		);
@@ -320,6 +334,7 @@ async function sendChunk(
 		const details = JSON.parse(redact(JSON.stringify(rest), secrets)) as IDataObject;
 		return { ok: true, message: redact(String(message ?? ''), secrets), details };
 	} catch (error) {
+		if (error instanceof Cancelled) throw asNodeError(context.getNode(), error);
 		if (!(error instanceof NodeApiError)) throw asNodeError(context.getNode(), error);
 		const info = failureInfo(error);
 		const status = info?.status;
@@ -341,7 +356,8 @@ async function sendChunk(
  * contact → Create or Update, as code: the declarative engine makes at least one request per item and
  * starts them all at once, while the import endpoint takes an array. Contacts from every item are
  * validated first (nothing is sent if one is invalid, unless Continue On Fail is on), then sent in
- * batches, one request at a time. Every contact comes out as `sent`, `rejected` (invalid, with the
+ * batches: the first alone, then up to Options → Parallel Requests at a time (fewer while BotPenguin
+ * answers 429 / 503), started in input order. Every contact comes out as `sent`, `rejected` (invalid, with the
  * reason) or `failed` (with its batch's error); a failing batch does not stop the others.
  */
 export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -349,7 +365,7 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const limits = { batchSize: 0, maxRetries: 0 };
+	const limits = { batchSize: 0, maxRetries: 0, parallelRequests: 1 };
 	try {
 		limits.batchSize = wholeNumber('Options → Batch Size', options.batchSize, {
 			min: 1,
@@ -357,6 +373,11 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 			fallback: DEFAULT_BATCH_SIZE,
 		});
 		limits.maxRetries = wholeNumber('Options → Max Retries', options.maxRetries, MAX_RETRIES_RANGE);
+		limits.parallelRequests = wholeNumber(
+			'Options → Parallel Requests',
+			options.parallelRequests,
+			PARALLEL_REQUESTS_RANGE,
+		);
 	} catch (error) {
 		throw itemError(node, 0, error);
 	}
@@ -387,22 +408,48 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 	const results = new Map<Entry, IDataObject>();
 	if (chunks.length) {
 		const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+		let fatal: ChunkResult | undefined;
 		const settings = {
 			baseURL: await requireBaseUrl(this),
 			timeout: effectiveTimeout(requestOptions.timeout),
 			maxRetries: limits.maxRetries,
 			requestOptions,
+			concurrency: new AdaptiveConcurrency(limits.parallelRequests),
+			cancelled: () => fatal !== undefined,
 		};
-		let fatal: ChunkResult | undefined;
-		for (const [index, chunk] of chunks.entries()) {
-			const outcome = fatal
-				? { ok: false, message: `Not sent: an earlier batch failed with "${fatal.message}"` }
-				: await sendChunk(
+		const notSent = (failure: ChunkResult): ChunkResult => ({
+			ok: false,
+			message: `Not sent: an earlier batch failed with "${failure.message}"`,
+		});
+		// A batch holds its slot until its outcome is known, so the next one to start sees a fatal
+		// failure: with Parallel Requests 1 nothing is sent after it, as before.
+		const send = async (chunk: Entry[]) =>
+			await settings.concurrency.run(async (slot): Promise<ChunkResult> => {
+				if (fatal) return notSent(fatal);
+				try {
+					const outcome = await sendChunk(
 						this,
 						chunk.map((entry) => entry.body as ImportContact),
 						settings,
+						slot,
 					);
-			if (!outcome.ok && 'fatal' in outcome && outcome.fatal) fatal = outcome;
+					if (!outcome.ok && outcome.fatal) fatal ??= outcome;
+					return outcome;
+				} catch (error) {
+					// A retry whose turn came after another batch's fatal failure.
+					if (!(error instanceof Cancelled) || !fatal) throw asNodeError(node, error);
+					return notSent(fatal);
+				}
+			});
+		// The first batch goes alone: a wrong token or Base URL then costs one request, not one per
+		// batch in flight.
+		const [first] = await Promise.allSettled([send(chunks[0])]);
+		const settled = [first, ...(await Promise.allSettled(chunks.slice(1).map(send)))];
+		// Every batch is over before anything is thrown: no request outlives the node's run.
+		const crashed = settled.find((result) => result.status === 'rejected');
+		if (crashed) throw (crashed as PromiseRejectedResult).reason;
+		for (const [index, chunk] of chunks.entries()) {
+			const outcome = (settled[index] as PromiseFulfilledResult<ChunkResult>).value;
 			for (const [position, entry] of chunk.entries()) {
 				// The rest of BotPenguin's answer is about the whole batch and may be long (a list of
 				// problems): it goes with the batch's first contact only, not copied to each one.
