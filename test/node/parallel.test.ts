@@ -191,7 +191,9 @@ describe('Get Many with parallel requests', () => {
 });
 
 describe('backing off when BotPenguin takes only 2 requests at a time', () => {
-	beforeEach(() => s.sim.setOptions({ maxInFlight: 2 }));
+	// Requests must really overlap for the server to turn some away: a latency long enough that a
+	// busy machine still sends the batches / pages in flight before the first ones are answered.
+	beforeEach(() => s.sim.setOptions({ maxInFlight: 2, latencyMs: 150 }));
 
 	it('Return All at the default ends with every record, a bounded number of 429s and no failure', async () => {
 		s.sim.setOptions({ pageSize: 2 });
