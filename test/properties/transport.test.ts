@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 
+import { checkBaseUrl } from '../../nodes/BotPenguinInbox/shared/baseUrl';
 import { redact } from '../../nodes/BotPenguinInbox/shared/errors';
 import {
 	MAX_RETRY_AFTER_MS,
-	checkBaseUrl,
 	formatDuration,
 	interpretResponse,
 	isRetryable,

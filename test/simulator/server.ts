@@ -3,9 +3,9 @@
  * BotPenguin Inbox API simulator.
  *
  * An in-process HTTP server that behaves like the six documented "Contacts & Chats" endpoints
- * (see /work/shared/botpenguin-api.md) so the node can be tested, benchmarked and demoed without
- * the live API. Where the docs disagree the simulator takes the strict reading, so that a node
- * passing against it is likely to work against the real thing:
+ * (see the project's API notes, ../shared/botpenguin-api.md) so the node can be tested,
+ * benchmarked and demoed without the live API. Where the docs disagree the simulator takes the
+ * strict reading, so that a node passing against it is likely to work against the real thing:
  *
  * - every endpoint needs `Authorization: Bearer <token>` AND `authtype: Key`; the two
  *   `/inbox/direct/*` endpoints additionally need their legacy `x-bot-token` / `x-bp-token`;

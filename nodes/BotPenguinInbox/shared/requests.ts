@@ -10,13 +10,13 @@ import type {
 } from 'n8n-workflow';
 
 import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
+import { checkBaseUrl } from './baseUrl';
 import { Cancelled } from './concurrency';
 import type { AdaptiveConcurrency, Slot } from './concurrency';
 import { apiError } from './errors';
 import {
 	CREDENTIAL_TYPE,
 	DEFAULT_TIMEOUT_MS,
-	checkBaseUrl,
 	interpretResponse,
 	transportError,
 	withRetries,

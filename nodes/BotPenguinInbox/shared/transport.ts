@@ -5,9 +5,6 @@ import { apiError, asNodeError, failureInfo, redact } from './errors';
 import type { FailureInfo } from './errors';
 
 export const CREDENTIAL_TYPE = 'botPenguinInboxApi';
-import { DEFAULT_BASE_URL } from './baseUrl';
-
-export { DEFAULT_BASE_URL };
 /** n8n's own default is 5 minutes; an unattended sync should notice a stuck request sooner. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
@@ -324,16 +321,6 @@ export function interpretResponse(
 	return { ok: true, envelope };
 }
 
-/** Throws the API error for a failed interpretation. */
-export function unwrap(
-	node: INode,
-	result: Interpretation,
-	itemIndex?: number,
-): { envelope: Envelope; data?: IDataObject[] } {
-	if (result.ok) return result;
-	throw apiError(node, { ...result, itemIndex });
-}
-
 /**
  * A request that never got a response (reset, timeout, refused). The original error holds the request
  * options, token included, so only its code and a fixed text come out.
@@ -370,9 +357,3 @@ export function networkCode(error: unknown): string | undefined {
 	}
 	return undefined;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Base URL
-// ---------------------------------------------------------------------------------------------
-
-export { checkBaseUrl } from './baseUrl';

@@ -8,7 +8,7 @@ import {
 } from '../../shared/descriptions';
 import { buildWith, listResponse, pagedRequest, prepareRequest } from '../../shared/routing';
 import { objectId } from '../../shared/validation';
-import type { ConversationResource } from './index';
+import type { ConversationResource } from './resource';
 
 /** GET /inbox/direct/chats lists one bot's conversations; `type` picks leads or the other chats. */
 export function conversationGetAllRouting(resource: ConversationResource) {

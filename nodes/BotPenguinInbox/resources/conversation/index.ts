@@ -1,14 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { conversationGetAllDescription, conversationGetAllRouting } from './getAll';
+import type { ConversationResource } from './resource';
 import { conversationUpdateDescription, conversationUpdateRouting } from './update';
 
-/**
- * Chats and leads are the same records of one bot (GET /inbox/direct/chats with type non-lead or lead,
- * PUT /inbox/direct/lead for both), so both resources are built from this folder.
- */
-export type ConversationResource = 'chat' | 'lead';
-
+/** The Chat and the Lead resource: the same operations, built once for each (see resource.ts). */
 export function conversationDescription(resource: ConversationResource): INodeProperties[] {
 	return [
 		{

@@ -20,7 +20,7 @@ import {
 	stringList,
 	uuid,
 } from '../../shared/validation';
-import type { ConversationResource } from './index';
+import type { ConversationResource } from './resource';
 
 const STATUSES = CONVERSATION_STATUSES.map((status) => status.value);
 const UPDATE_FIELDS = [
