@@ -3,6 +3,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { BotPenguinInbox } from '../../nodes/BotPenguinInbox/BotPenguinInbox.node.ts';
 import { addContact, bodyOf, errorOf, jsonOf, requestsTo, useSimulator } from '../helpers/scenario';
 
 const s = useSimulator({ pageSize: 20, contacts: 45 });
@@ -91,7 +92,7 @@ describe('contact → Get by email', () => {
 		expect(idsOf(result)).toEqual([imported._id]);
 	});
 
-	it('a match on page 3 of the search results is found, and the search ends at the short page', async () => {
+	it('a match on page 3 of the search results is found, and the search ends at the empty page', async () => {
 		for (let n = 0; n < 44; n++) {
 			addContact(s.sim, { name: `Near miss ${n}`, email: `${n}.jane@lookup.test` });
 		}
@@ -99,8 +100,39 @@ describe('contact → Get by email', () => {
 		const result = await s.run(byEmail('jane@lookup.test'));
 		expect(result.error).toBeUndefined();
 		expect(idsOf(result)).toEqual([jane._id]);
-		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3]);
+		// Page 3 is short (5 of 20); Stop at Short Page is off by default, so page 4 (empty) ends it.
+		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3, 4]);
 		expect(bodies().every((body) => body.searchText === 'jane@lookup.test')).toBe(true);
+	});
+
+	it('with Stop at Short Page on, the search ends at the short page without asking for the empty one', async () => {
+		for (let n = 0; n < 44; n++) {
+			addContact(s.sim, { name: `Near miss ${n}`, email: `${n}.jane@lookup.test` });
+		}
+		const jane = addContact(s.sim, { name: 'Jane', email: 'jane@lookup.test' }, 44);
+		const result = await s.run(byEmail('jane@lookup.test', { options: { stopAtShortPage: true } }));
+		expect(result.error).toBeUndefined();
+		expect(idsOf(result)).toEqual([jane._id]);
+		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3]);
+	});
+
+	it('reads one page at a time: Parallel Requests is not an option of Get, and is ignored if set', async () => {
+		for (let n = 0; n < 44; n++) {
+			addContact(s.sim, { name: `Near miss ${n}`, email: `${n}.jane@lookup.test` });
+		}
+		const result = await s.run(byEmail('jane@lookup.test', { options: { parallelRequests: 8 } }));
+		expect(result.error).toBeUndefined();
+		expect(bodies().map((body) => body.page)).toEqual([1, 2, 3, 4]);
+		expect(s.sim.peakInFlight).toBe(1);
+		const getOptions = new BotPenguinInbox().description.properties.find(
+			(property) =>
+				property.name === 'options' &&
+				property.displayOptions?.show?.operation?.includes('get') === true &&
+				property.displayOptions.show.resource?.includes('contact') === true,
+		);
+		const names = (getOptions?.options ?? []).map((option) => (option as { name: string }).name);
+		expect(names).toEqual(expect.arrayContaining(['maxPages', 'maxRetries', 'stopAtShortPage']));
+		expect(names).not.toContain('parallelRequests');
 	});
 
 	it('Simplify off returns the contact as BotPenguin sent it', async () => {

@@ -199,9 +199,14 @@ export const countryCodeField: INodeProperties = {
 
 /**
  * Options of the operations that page through BotPenguin's listing; `extra` options of the
- * operation are sorted in among them.
+ * operation are sorted in among them. `parallel: false` leaves out Parallel Requests, for a reader
+ * that goes page by page (Contact → Get, which usually needs one or two pages).
  */
-export function pagedOptions(show: Show, extra: INodeProperties[] = []): INodeProperties {
+export function pagedOptions(
+	show: Show,
+	extra: INodeProperties[] = [],
+	{ parallel = true } = {},
+): INodeProperties {
 	const paging: INodeProperties[] = [
 		{
 			displayName: 'Max Pages',
@@ -213,7 +218,7 @@ export function pagedOptions(show: Show, extra: INodeProperties[] = []): INodePr
 				'Safety stop: the run fails after this many pages, so a server that never ends its listing cannot keep the workflow busy forever',
 		},
 		maxRetriesOption,
-		parallelRequestsOption('pages'),
+		...(parallel ? [parallelRequestsOption('pages')] : []),
 		{
 			displayName: 'Stop at Short Page',
 			name: 'stopAtShortPage',

@@ -13,7 +13,14 @@ import { buildInboxBody } from '../../shared/inboxQuery';
 import { emailTarget, phoneTarget } from '../../shared/lookup';
 import type { LookupTarget } from '../../shared/lookup';
 import { interpret } from '../../shared/requests';
-import { atPage, buildWith, guarded, options, prepareRequest, sendRequest } from '../../shared/routing';
+import {
+	atPage,
+	buildWith,
+	guarded,
+	options,
+	prepareRequest,
+	sendRequest,
+} from '../../shared/routing';
 import type { RequestData } from '../../shared/routing';
 import { simplifyRecord } from '../../shared/simplify';
 import type { RawResponse } from '../../shared/transport';
@@ -50,9 +57,11 @@ function recordKey(json: IDataObject): string | undefined {
 
 /**
  * Reads the search results page by page while a further page can still hold a match: until an
- * empty page, or a page shorter than the longest one seen (unless Stop at Short Page is off), or Max
- * Pages. Usually that is one or two requests, since a search for an email or a phone number finds
- * few contacts.
+ * empty page (or, with Stop at Short Page on, a page shorter than the longest one seen), or Max
+ * Pages. A search for an email or a phone number finds few contacts, so this is usually two requests:
+ * the results and the empty page. One at a time, on purpose: pages asked for ahead would mostly be
+ * past the end. Stopping at a short page by default would save that request but could miss a match
+ * if BotPenguin's pages vary in size, and a missed match reads as "no such contact".
  */
 async function readMatches(
 	context: IExecutePaginationFunctions,
@@ -65,7 +74,10 @@ async function readMatches(
 	let hits = 0;
 	let longestPage = 0;
 	for (let page = 1; page <= maxPages; page++) {
-		const items = await sendRequest(context, atPage(requestData, page), { scope: 'read', maxRetries });
+		const items = await sendRequest(context, atPage(requestData, page), {
+			scope: 'read',
+			maxRetries,
+		});
 		if (items.length === 0) return { matches, hits };
 		let fresh = 0;
 		for (const { json } of items) {
@@ -183,14 +195,18 @@ export const contactGetDescription: INodeProperties[] = [
 	},
 	{ ...countryCodeField, displayOptions: { show: { ...show, lookupBy: ['phone'] } } },
 	simplify(show),
-	pagedOptions(show, [
-		{
-			displayName: 'Error If Not Found',
-			name: 'errorIfNotFound',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to fail the item when no contact has exactly this email or phone. Off: the item gives no output (use Settings → Always Output Data to go on with an empty item).',
-		},
-	]),
+	pagedOptions(
+		show,
+		[
+			{
+				displayName: 'Error If Not Found',
+				name: 'errorIfNotFound',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to fail the item when no contact has exactly this email or phone. Off: the item gives no output (use Settings → Always Output Data to go on with an empty item).',
+			},
+		],
+		{ parallel: false },
+	),
 ];
