@@ -21,8 +21,8 @@ import { someEmail } from '../helpers/scenario';
 import type { RunResult } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator, SimulatorOptions } from '../simulator/server';
-import { DEFAULT_MAX_RETRIES } from '../../nodes/BotPenguinInbox/shared/transport';
-import type { RetryScope } from '../../nodes/BotPenguinInbox/shared/transport';
+import { DEFAULT_MAX_RETRIES } from '../../nodes/BotPenguinInbox/shared/retry';
+import type { RetryScope } from '../../nodes/BotPenguinInbox/shared/retry';
 
 export const MAX_RETRIES = DEFAULT_MAX_RETRIES;
 /** Attempts of a request that keeps failing with a retryable fault. */

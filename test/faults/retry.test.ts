@@ -13,10 +13,10 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
-import { effectiveTimeout } from '../../nodes/BotPenguinInbox/shared/requests';
+import { MAX_RETRY_AFTER_MS } from '../../nodes/BotPenguinInbox/shared/retry';
 import {
 	DEFAULT_TIMEOUT_MS,
-	MAX_RETRY_AFTER_MS,
+	effectiveTimeout,
 } from '../../nodes/BotPenguinInbox/shared/transport';
 import { OutputCapture } from './matrix';
 

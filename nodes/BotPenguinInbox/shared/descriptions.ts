@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from './concurrency';
 import { DEFAULT_MAX_PAGES } from './routing';
-import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './transport';
+import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './retry';
 
 /** Description fragments shared by several resources. Each takes where it is shown. */
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;

@@ -9,14 +9,17 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from './concurrency';
-import type { Slot } from './concurrency';
-import { asNodeError, failureInfo, itemError } from './errors';
-import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
+import { AdaptiveConcurrency, PARALLEL_REQUESTS_RANGE } from './concurrency';
+import { requireBaseUrl } from './credential';
+import { asNodeError, itemError } from './errors';
+import { interpret } from './response';
+import type { RawResponse } from './response';
+import { MAX_RETRIES_RANGE } from './retry';
+import type { RetryScope } from './retry';
 import { simplifyRecord } from './simplify';
-import { DEFAULT_TIMEOUT_MS, MAX_RETRIES_RANGE, transportError, withRetries } from './transport';
+import { DEFAULT_TIMEOUT_MS, effectiveTimeout, send } from './transport';
+import type { SendSettings } from './transport';
 import { wholeNumber } from './validation';
-import type { RawResponse, RetryScope } from './transport';
 
 /**
  * The declarative engine's hooks, written once and referenced by every operation:
@@ -224,17 +227,7 @@ export function writeResponse(describe: (context: IExecuteSingleFunctions) => ID
 
 export type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-export interface SendOptions {
-	scope: RetryScope;
-	maxRetries: number;
-	/**
-	 * Shared by the requests of one listing, with the slot this request runs in: every attempt's
-	 * answer adjusts how many run at once, and a retry obeys a limit lowered while it waited.
-	 */
-	concurrency?: { limiter: AdaptiveConcurrency; slot: Slot };
-	/** Checked when an attempt's turn comes: once it says so, nothing more is sent (`Cancelled`). */
-	cancelled?: () => boolean;
-}
+export type SendOptions = Pick<SendSettings, 'scope' | 'maxRetries' | 'concurrency' | 'cancelled'>;
 
 /**
  * One declarative request (through the engine, so auth, preSend and postReceive apply) with the
@@ -243,24 +236,16 @@ export interface SendOptions {
 export async function sendRequest(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
-	{ scope, maxRetries, concurrency, cancelled }: SendOptions,
+	options: SendOptions,
 ): Promise<INodeExecutionData[]> {
-	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
-	const node = context.getNode();
-	const attempt = async () => {
-		if (cancelled?.()) throw new Cancelled(node);
-		try {
-			return await context.makeRoutingRequest(requestData);
-		} catch (error) {
-			// Our own errors pass; anything else is the transport's, whose object holds the token.
-			throw failureInfo(error) || error instanceof NodeOperationError
-				? asNodeError(node, error)
-				: transportError(node, error, timeoutMs, context.getItemIndex());
-		}
-	};
-	return await withRetries(
-		{ node, scope, maxRetries, wait: concurrency && concurrency.slot.wait },
-		async () => (concurrency ? await concurrency.limiter.observe(attempt) : await attempt()),
+	return await send(
+		context.getNode(),
+		{
+			...options,
+			timeout: requestData.options.timeout ?? DEFAULT_TIMEOUT_MS,
+			itemIndex: context.getItemIndex(),
+		},
+		async () => await context.makeRoutingRequest(requestData),
 	);
 }
 

@@ -12,7 +12,8 @@ import { countryCodeField, pagedOptions, simplify } from '../../shared/descripti
 import { buildInboxBody } from '../../shared/inboxQuery';
 import { emailTarget, phoneTarget } from '../../shared/lookup';
 import type { LookupTarget } from '../../shared/lookup';
-import { interpret } from '../../shared/requests';
+import { interpret } from '../../shared/response';
+import type { RawResponse } from '../../shared/response';
 import {
 	atPage,
 	buildWith,
@@ -23,7 +24,6 @@ import {
 } from '../../shared/routing';
 import type { RequestData } from '../../shared/routing';
 import { simplifyRecord } from '../../shared/simplify';
-import type { RawResponse } from '../../shared/transport';
 
 const show = { resource: ['contact'], operation: ['get'] };
 

@@ -17,7 +17,7 @@ import {
 import {
 	InvalidInput,
 	asNodeError,
-	failureInfo,
+	failureOf,
 	inputError,
 	itemError,
 	redact,
@@ -25,9 +25,10 @@ import {
 import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from '../../shared/concurrency';
 import type { Slot } from '../../shared/concurrency';
 import { splitPhone } from '../../shared/phone';
-import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
+import { requireBaseUrl, secretsOf } from '../../shared/credential';
 import { attributesToObject } from '../../shared/simplify';
-import { MAX_RETRIES_RANGE } from '../../shared/transport';
+import { MAX_RETRIES_RANGE } from '../../shared/retry';
+import { effectiveTimeout, requestJson } from '../../shared/transport';
 import { attributes, email, stringList, wholeNumber } from '../../shared/validation';
 import type { KeyValue } from '../../shared/validation';
 
@@ -336,7 +337,7 @@ async function sendChunk(
 	} catch (error) {
 		if (error instanceof Cancelled) throw asNodeError(context.getNode(), error);
 		if (!(error instanceof NodeApiError)) throw asNodeError(context.getNode(), error);
-		const info = failureInfo(error);
+		const info = failureOf(error);
 		const status = info?.status;
 		return {
 			ok: false,
