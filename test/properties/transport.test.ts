@@ -77,6 +77,10 @@ function echoing(token: string): fc.Arbitrary<unknown> {
 			data: [`${a}${token}${b}`],
 		})),
 		fc.tuple(around, around).map(([a, b]) => ({ success: true, data: `${a}${token}${b}` })),
+		fc.tuple(around, around).map(([a, b]) => ({ success: false, code: `${a}${token}${b}` })),
+		fc
+			.tuple(around, around)
+			.map(([a, b]) => ({ success: false, code: { detail: `${a}${token}${b}` } })),
 		fc
 			.tuple(around, around)
 			.map(
@@ -121,8 +125,33 @@ describe('interpretResponse', () => {
 						expect(result.info.retryAfterMs).toBeGreaterThanOrEqual(0);
 				}
 			}),
-			{ numRuns: 3000 },
+			{
+				numRuns: 3000,
+				// Found by this property: a `code` whose `toString` is not a function made String() throw.
+				examples: [
+					[{ statusCode: 200, body: '{"success":false,"code":{"toString":[]}}' }, false, []],
+				],
+			},
 		);
+	});
+
+	it('describes any `code` of a failure envelope, objects as JSON, without throwing', () => {
+		const cases: Array<[unknown, string]> = [
+			[{ toString: [] }, 'code {"toString":[]}.'],
+			[{ valueOf: 1, toString: null }, 'code {"valueOf":1,"toString":null}.'],
+			[[1, 'two'], 'code [1,"two"].'],
+			['E_LIMIT', 'code E_LIMIT.'],
+			[422, 'code 422.'],
+			[false, 'code false.'],
+			[null, 'code none.'],
+			[undefined, 'code none.'],
+		];
+		for (const [code, said] of cases) {
+			for (const body of [{ success: false, code }, JSON.stringify({ success: false, code })]) {
+				const result = interpretResponse({ statusCode: 200, body }, false, []);
+				expect(result).toMatchObject({ ok: false, description: `HTTP 200, ${said}` });
+			}
+		}
 	});
 
 	it('never repeats the secret (or a piece of it) that the server echoed, in the message or the description', () => {

@@ -55,6 +55,19 @@ function apiMessage(envelope: Envelope): string {
 	return parts.join(' — ');
 }
 
+/**
+ * A value from the response as text for a message, whatever it is: a parsed body can hold objects
+ * whose `toString` is not a function (`{"toString":[]}`), on which `String()` throws.
+ */
+function asText(value: unknown): string {
+	if (typeof value === 'string') return value;
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return Object.prototype.toString.call(value);
+	}
+}
+
 function parseBody(body: unknown): { value?: unknown; raw?: string } {
 	if (typeof body !== 'string') return { value: body };
 	if (body.trim() === '') return { value: undefined, raw: body };
@@ -159,7 +172,7 @@ export function interpretResponse(
 		return {
 			ok: false,
 			message: `BotPenguin reported a failure${quote || ' without a message'}`,
-			description: `HTTP ${status}, code ${String(envelope.code ?? 'none')}.`,
+			description: `HTTP ${status}, code ${envelope.code === undefined || envelope.code === null ? 'none' : excerpt(asText(envelope.code))}.`,
 			info,
 		};
 	}
