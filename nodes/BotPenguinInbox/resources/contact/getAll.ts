@@ -7,7 +7,7 @@ import {
 	simplify,
 } from '../../shared/descriptions';
 import { buildInboxBody } from '../../shared/inboxQuery';
-import { buildWith, listResponse, pagedRequest, prepareRequest } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import { resolveSegments } from '../../shared/segments';
 
 const show = { resource: ['contact'], operation: ['getAll'] };
@@ -21,23 +21,18 @@ const idListFilter = (displayName: string, name: string, channel: string): INode
 	description: `Contacts who talked to any of these ${channel} bots. IDs separated by commas, or an array.`,
 });
 
-export const contactGetAllRouting = {
-	request: { method: 'POST' as const, url: '/inbox/users' },
-	send: {
-		preSend: [
-			buildWith(async (context, request) => {
-				const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
-				const body = buildInboxBody(filters, context.getTimezone());
-				request.body = body;
-				if (body.segments.length) body.segments = await resolveSegments(context, body.segments);
-			}),
-			prepareRequest,
-		],
-		paginate: true,
+export const contactGetAllRouting = operation({
+	method: 'POST',
+	url: '/inbox/users',
+	requests: 'pages',
+	build: async (context, request) => {
+		const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
+		const body = buildInboxBody(filters, context.getTimezone());
+		request.body = body;
+		if (body.segments.length) body.segments = await resolveSegments(context, body.segments);
 	},
-	operations: { pagination: pagedRequest },
-	output: { postReceive: [listResponse] },
-};
+	output: 'records',
+});
 
 export const contactGetAllDescription: INodeProperties[] = [
 	...returnAllAndLimit(show),

@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CONVERSATION_STATUSES, requestOptions } from '../../shared/descriptions';
-import { buildWith, prepareRequest, singleRequest, writeResponse } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import { nonEmpty, objectIdList } from '../../shared/validation';
 
 /** Body of PUT /inbox/users/status-update; Delete is the same call with status DELETED (a soft delete). */
@@ -15,21 +15,16 @@ export function statusUpdateBody(context: IExecuteSingleFunctions) {
 	return { ids, status };
 }
 
-export const statusUpdateRouting = {
-	// All ids go in one request; setting an absolute status twice does no harm, so it is retried.
-	request: { method: 'PUT' as const, url: '/inbox/users/status-update' },
-	send: {
-		preSend: [
-			buildWith((context, request) => {
-				request.body = statusUpdateBody(context);
-			}),
-			prepareRequest,
-		],
-		paginate: true,
+// All ids go in one request; setting an absolute status twice does no harm, so it is retried.
+export const statusUpdateRouting = operation({
+	method: 'PUT',
+	url: '/inbox/users/status-update',
+	requests: { single: 'idempotentWrite' },
+	build: (context, request) => {
+		request.body = statusUpdateBody(context);
 	},
-	operations: { pagination: singleRequest('idempotentWrite') },
-	output: { postReceive: [writeResponse(statusUpdateBody)] },
-};
+	output: { sent: (_context, body) => body },
+});
 
 /** Alphabetical, as n8n lists options. */
 const CONTACT_STATUSES = [...CONVERSATION_STATUSES, { name: 'Deleted', value: 'DELETED' }].sort(

@@ -6,35 +6,27 @@ import {
 	returnAllAndLimit,
 	simplify,
 } from '../../shared/descriptions';
-import { buildWith, listResponse, pagedRequest, prepareRequest } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import { objectId } from '../../shared/validation';
 import type { ConversationResource } from './resource';
 
 /** GET /inbox/direct/chats lists one bot's conversations; `type` picks leads or the other chats. */
 export function conversationGetAllRouting(resource: ConversationResource) {
-	return {
-		request: {
-			method: 'GET' as const,
-			url: '/inbox/direct/chats',
-			qs: { type: resource === 'lead' ? 'lead' : 'non-lead' },
+	return operation({
+		method: 'GET',
+		url: '/inbox/direct/chats',
+		qs: { type: resource === 'lead' ? 'lead' : 'non-lead' },
+		requests: 'pages',
+		build: (context, request) => {
+			request.qs = {
+				...request.qs,
+				botId: objectId('Bot ID', context.getNodeParameter('botId', '')),
+				customerId: objectId('Customer ID', context.getNodeParameter('customerId', '')),
+				page: 1,
+			};
 		},
-		send: {
-			preSend: [
-				buildWith((context, request) => {
-					request.qs = {
-						...request.qs,
-						botId: objectId('Bot ID', context.getNodeParameter('botId', '')),
-						customerId: objectId('Customer ID', context.getNodeParameter('customerId', '')),
-						page: 1,
-					};
-				}),
-				prepareRequest,
-			],
-			paginate: true,
-		},
-		operations: { pagination: pagedRequest },
-		output: { postReceive: [listResponse] },
-	};
+		output: 'records',
+	});
 }
 
 export function conversationGetAllDescription(resource: ConversationResource): INodeProperties[] {

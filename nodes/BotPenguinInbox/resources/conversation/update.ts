@@ -10,7 +10,7 @@ import {
 } from '../../shared/descriptions';
 import { InvalidInput } from '../../shared/errors';
 import { normalizeCountryCode, splitPhone } from '../../shared/phone';
-import { buildWith, prepareRequest, singleRequest, writeResponse } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import {
 	UUID_PATTERN,
 	attributes,
@@ -130,28 +130,22 @@ export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataO
 	return body;
 }
 
-export const conversationUpdateRouting = {
-	request: { method: 'PUT' as const, url: '/inbox/direct/lead' },
-	send: {
-		preSend: [
-			buildWith((context, request) => {
-				request.body = conversationUpdateBody(context);
-			}),
-			prepareRequest,
-		],
-		paginate: true,
-	},
+export const conversationUpdateRouting = operation({
+	method: 'PUT',
+	url: '/inbox/direct/lead',
 	// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
-	operations: { pagination: singleRequest('write') },
-	output: { postReceive: [writeResponse(describeUpdate)] },
-};
+	requests: { single: 'write' },
+	build: (context, request) => {
+		request.body = conversationUpdateBody(context);
+	},
+	output: { sent: describeUpdate },
+});
 
 /**
  * What the output says was sent: the body, and the Update Fields that were added but empty (e.g. an
  * expression that resolved to nothing). Those are not sent, so nothing is blanked, but they are named.
  */
-function describeUpdate(context: IExecuteSingleFunctions): IDataObject {
-	const body = conversationUpdateBody(context);
+function describeUpdate(context: IExecuteSingleFunctions, body: IDataObject): IDataObject {
 	const fields = context.getNodeParameter('updateFields', {}) as IDataObject;
 	const notSent = Object.keys(fields).filter((key) => !(key in body));
 	return notSent.length ? { ...body, notSent } : body;
