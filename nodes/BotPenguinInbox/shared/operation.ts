@@ -34,15 +34,20 @@ export type Requests =
 	/** Get Many: the pages `readPages` reads for Return All / Limit and the Options. */
 	| 'pages'
 	/** Its own loop over `sendRequest` (e.g. Contact → Get, which reads on while a match may follow). */
-	| ((context: IExecutePaginationFunctions, requestData: RequestData) => Promise<INodeExecutionData[]>);
+	| ((
+			context: IExecutePaginationFunctions,
+			requestData: RequestData,
+	  ) => Promise<INodeExecutionData[]>);
 
 /** What an operation returns. */
 export type Output =
 	/** One item per record of BotPenguin's `data` list (Simplify applies). */
 	| 'records'
+	/** A write: BotPenguin's `success` and `message`, then the body that went out. */
+	| 'sent'
 	/**
 	 * A write: BotPenguin's `success` and `message`, then what `sent` says about the body that went
-	 * out (as `build` made it; nothing is checked again).
+	 * out (as `body` or `build` made it; nothing is checked again).
 	 */
 	| { sent: (context: IExecuteSingleFunctions, body: IDataObject) => IDataObject }
 	/** Its own postReceive; the items it returns reach the `requests` function. */
@@ -58,6 +63,8 @@ export interface OperationSpec {
 	 * `await`: see inputCheck.ts). The Options are checked for every operation.
 	 */
 	build?: (context: IExecuteSingleFunctions, request: IHttpRequestOptions) => void | Promise<void>;
+	/** Builds the JSON body from the item's input, as `build` would (the usual case of a write). */
+	body?: (context: IExecuteSingleFunctions) => IDataObject;
 	output: Output;
 	/** `routing.output.maxResults`, for an endpoint that answers everything at once. */
 	maxResults?: string;
@@ -82,14 +89,20 @@ function run(
  * pagination hook, which every operation turns on (inputCheck.ts says why); and its output.
  */
 export function operation(spec: OperationSpec): INodePropertyRouting {
-	const { method, url, qs, requests, build, output, maxResults } = spec;
-	const sent = typeof output === 'object' ? output.sent : undefined;
+	const { method, url, qs, requests, build, body, output, maxResults } = spec;
+	const sent =
+		output === 'sent'
+			? (_context: IExecuteSingleFunctions, sentBody: IDataObject) => sentBody
+			: typeof output === 'object'
+				? output.sent
+				: undefined;
 	return {
 		request: { method, url, ...(qs ? { qs } : {}) },
 		send: {
 			preSend: [
 				checkInput(async (context, request) => {
 					options(context);
+					if (body) request.body = body(context);
 					await build?.(context, request);
 				}),
 				prepareRequest,
@@ -106,8 +119,11 @@ export function operation(spec: OperationSpec): INodePropertyRouting {
 				return await guarded(this, async () => {
 					const items = await run(requests, this, requestData);
 					if (!sent) return items;
-					const body = requestData.options.body as IDataObject;
-					return items.map((item) => ({ ...item, json: { ...item.json, ...sent(this, body) } }));
+					const sentBody = requestData.options.body as IDataObject;
+					return items.map((item) => ({
+						...item,
+						json: { ...item.json, ...sent(this, sentBody) },
+					}));
 				});
 			},
 		},

@@ -190,7 +190,6 @@ export function interpretResponse(
 	return { ok: true, envelope };
 }
 
-
 /** BotPenguin's answer as data, or the API error for it, with the token redacted. */
 export async function interpret(
 	context: CredentialContext,

@@ -138,4 +138,3 @@ function noteAttempts(error: unknown, attempts: number) {
 	const note = `Gave up after ${attempts} attempts.`;
 	target.description = appendNote(target.description, note);
 }
-

@@ -1,20 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../../shared/descriptions';
 import { contactGetDescription, contactGetRouting } from './get';
 import { contactGetAllDescription, contactGetAllRouting } from './getAll';
 import { contactStatusDescription, statusUpdateRouting } from './updateStatus';
 import { contactUpsertDescription } from './upsert';
 
-const show = { resource: ['contact'] };
-
 export const contactDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show },
-		options: [
+	operationField(
+		'contact',
+		[
 			{
 				name: 'Create or Update',
 				value: 'upsert',
@@ -51,8 +46,8 @@ export const contactDescription: INodeProperties[] = [
 				routing: statusUpdateRouting,
 			},
 		],
-		default: 'upsert',
-	},
+		'upsert',
+	),
 	...contactUpsertDescription,
 	...contactGetDescription,
 	...contactGetAllDescription,

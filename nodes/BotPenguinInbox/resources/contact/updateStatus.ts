@@ -20,10 +20,8 @@ export const statusUpdateRouting = operation({
 	method: 'PUT',
 	url: '/inbox/users/status-update',
 	requests: { single: 'idempotentWrite' },
-	build: (context, request) => {
-		request.body = statusUpdateBody(context);
-	},
-	output: { sent: (_context, body) => body },
+	body: statusUpdateBody,
+	output: 'sent',
 });
 
 /** Alphabetical, as n8n lists options. */

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../../shared/descriptions';
 import { conversationGetAllDescription, conversationGetAllRouting } from './getAll';
 import type { ConversationResource } from './resource';
 import { conversationUpdateDescription, conversationUpdateRouting } from './update';
@@ -7,13 +8,9 @@ import { conversationUpdateDescription, conversationUpdateRouting } from './upda
 /** The Chat and the Lead resource: the same operations, built once for each (see resource.ts). */
 export function conversationDescription(resource: ConversationResource): INodeProperties[] {
 	return [
-		{
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
-			options: [
+		operationField(
+			resource,
+			[
 				{
 					name: 'Get Many',
 					value: 'getAll',
@@ -32,8 +29,8 @@ export function conversationDescription(resource: ConversationResource): INodePr
 					routing: conversationUpdateRouting,
 				},
 			],
-			default: 'getAll',
-		},
+			'getAll',
+		),
 		...conversationGetAllDescription(resource),
 		...conversationUpdateDescription(resource),
 	];

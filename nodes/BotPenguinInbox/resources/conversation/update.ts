@@ -135,9 +135,7 @@ export const conversationUpdateRouting = operation({
 	url: '/inbox/direct/lead',
 	// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
 	requests: { single: 'write' },
-	build: (context, request) => {
-		request.body = conversationUpdateBody(context);
-	},
+	body: conversationUpdateBody,
 	output: { sent: describeUpdate },
 });
 

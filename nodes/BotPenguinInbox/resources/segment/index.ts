@@ -1,19 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestOptions, returnAllAndLimit } from '../../shared/descriptions';
+import { operationField, requestOptions, returnAllAndLimit } from '../../shared/descriptions';
 import { operation } from '../../shared/operation';
 
-const show = { resource: ['segment'] };
-const showGetAll = { ...show, operation: ['getAll'] };
+const showGetAll = { resource: ['segment'], operation: ['getAll'] };
 
 export const segmentDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show },
-		options: [
+	operationField(
+		'segment',
+		[
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -30,8 +25,8 @@ export const segmentDescription: INodeProperties[] = [
 				}),
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...returnAllAndLimit(showGetAll),
 	requestOptions(showGetAll),
 ];
