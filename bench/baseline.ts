@@ -1,8 +1,10 @@
 /**
  * What a hand-written client would do for Return All: POST the same body with the next page number,
  * parse each page, keep the records, stop on an empty page or on a page shorter than the longest seen
- * (the node's default stopping rule). Plain global `fetch` (undici, keep-alive).
+ * (the node's rule with Stop at Short Page on). Plain global `fetch` (undici, keep-alive). And for an
+ * import: POST the node's own batches one after another.
  */
+import type { RecordedRequest } from '../test/simulator/server';
 
 export interface BaselineRequest {
 	url: string;
@@ -38,4 +40,30 @@ export async function fetchAll(request: BaselineRequest): Promise<BaselineResult
 		longest = Math.max(longest, data.length);
 	}
 	return { records, requests };
+}
+
+/** The headers a client needs to send what the node sent (the auth headers included). */
+export function replayHeaders(request: RecordedRequest): Record<string, string> {
+	return {
+		accept: request.headers.accept,
+		'content-type': request.headers['content-type'],
+		authorization: request.headers.authorization,
+		authtype: request.headers.authtype,
+	};
+}
+
+/** POSTs each body in turn, waiting for each answer; fails on any answer that is not a success. */
+export async function postOneAfterAnother(
+	url: string,
+	headers: Record<string, string>,
+	bodies: readonly unknown[],
+): Promise<number> {
+	for (const [index, body] of bodies.entries()) {
+		const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+		const envelope = (await response.json()) as { success?: boolean };
+		if (!response.ok || envelope.success === false) {
+			throw new Error(`Baseline request ${index + 1} failed with HTTP ${response.status}`);
+		}
+	}
+	return bodies.length;
 }

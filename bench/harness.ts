@@ -35,6 +35,8 @@ export function getManyParameters(options: {
 	returnAll?: boolean;
 	limit?: number;
 	simplify: boolean;
+	/** Default 1: P1–P4 are the one-request-at-a-time figures. */
+	parallelRequests?: number;
 }): INodeParameters {
 	return {
 		resource: 'contact',
@@ -42,9 +44,25 @@ export function getManyParameters(options: {
 		returnAll: options.returnAll ?? false,
 		...(options.limit === undefined ? {} : { limit: options.limit }),
 		simplify: options.simplify,
-		// P1–P4 are the one-request-at-a-time figures, with the stopping rule of the fetch baseline.
-		options: { parallelRequests: 1, stopAtShortPage: true },
+		// With the stopping rule of the fetch baseline.
+		options: { parallelRequests: options.parallelRequests ?? 1, stopAtShortPage: true },
 	};
+}
+
+/** Return All / Create or Update with the node's own defaults in Options (P5–P7), or `options`. */
+export function defaultsParameters(
+	operation: 'getAll' | 'upsert',
+	options: INodeParameters = {},
+): INodeParameters {
+	return operation === 'getAll'
+		? { resource: 'contact', operation, returnAll: true, simplify: false, options }
+		: {
+				resource: 'contact',
+				operation,
+				source: 'list',
+				contacts: '={{ $json.contacts }}',
+				options,
+			};
 }
 
 /** Lets a run release what it allocated before the next one is timed (when node runs with --expose-gc). */

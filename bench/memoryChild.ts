@@ -78,9 +78,11 @@ function client(input: MemoryCase): (limit?: number) => Promise<unknown[]> {
 	const credentials = { apiToken: input.token, baseUrl: input.url };
 	return async (limit) => {
 		const result = await runNode({
-			parameters: getManyParameters(
-				limit ? { limit, simplify: input.simplify } : { returnAll: true, simplify: input.simplify },
-			),
+			parameters: getManyParameters({
+				...(limit ? { limit } : { returnAll: true }),
+				simplify: input.simplify,
+				parallelRequests: input.parallelRequests,
+			}),
 			credentials,
 		});
 		if (result.error) throw result.error;

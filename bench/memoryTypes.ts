@@ -11,6 +11,8 @@ export interface MemoryCase {
 	sampleMs: number;
 	/** Who reads the pages: the node through the engine (default), or a bare fetch loop (reference). */
 	client?: 'node' | 'fetch';
+	/** The node's Options → Parallel Requests; default 1. */
+	parallelRequests?: number;
 }
 
 export interface MemorySample {

@@ -10,7 +10,7 @@ import { RoutingNode } from 'n8n-core';
 import { startSimulator } from '../test/simulator/server';
 import type { RecordedRequest } from '../test/simulator/server';
 
-import { fetchAll } from './baseline';
+import { fetchAll, replayHeaders } from './baseline';
 import type { BaselineRequest } from './baseline';
 import type { BenchConfig } from './config';
 import { collectGarbage, getManyParameters, timedRun } from './harness';
@@ -134,12 +134,7 @@ export async function runP1(
 		if (!first) throw new Error('The warm-up run made no request');
 		const baseline: BaselineRequest = {
 			url: `${sim.url}${first.path}`,
-			headers: {
-				accept: first.headers.accept,
-				'content-type': first.headers['content-type'],
-				authorization: first.headers.authorization,
-				authtype: first.headers.authtype,
-			},
+			headers: replayHeaders(first),
 			body: first.body as Record<string, unknown>,
 		};
 		await fetchAll(baseline);

@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
+import { DEFAULT_PARALLEL_REQUESTS } from '../nodes/BotPenguinInbox/shared/concurrency';
 import { startSimulator } from '../test/simulator/server';
 import type { Simulator } from '../test/simulator/server';
 
@@ -79,6 +80,10 @@ export interface P3Result {
 	 * excess over the records is a share of the data or a bounded amount of uncollected garbage.
 	 */
 	largest?: MemoryRuns;
+	/** The largest size, Simplify off, at Parallel Requests 4 (P1–P4 and the cases above use 1). */
+	parallel: MemoryRuns & { parallelRequests: number };
+	/** Peak growth at Parallel Requests 4 ÷ at 1, largest size, Simplify off. */
+	parallelPeakRatio: Ratios;
 }
 
 /**
@@ -240,6 +245,17 @@ export async function runP3(
 	}
 	const capped = await runCapped(config, large, cases, log);
 	const reference = await runSeveral(config, large, 'bare fetch loop', { client: 'fetch' }, log);
+	const parallelRequests = DEFAULT_PARALLEL_REQUESTS;
+	const parallel = {
+		...(await runSeveral(
+			config,
+			large,
+			`node at Parallel Requests ${parallelRequests}, Simplify off`,
+			{ parallelRequests },
+			log,
+		)),
+		parallelRequests,
+	};
 	const largest =
 		config.sizes.memoryLargest > large
 			? await runSeveral(config, config.sizes.memoryLargest, 'node, Simplify off', {}, log)
@@ -267,6 +283,10 @@ export async function runP3(
 		capped,
 		reference,
 		largest,
+		parallel,
+		parallelPeakRatio: perMeasure((measure) =>
+			round(parallel.median[measure] / find(large, false).median[measure], 2),
+		),
 	};
 }
 

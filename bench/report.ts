@@ -4,16 +4,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { BenchConfig } from './config';
+import type { BenchConfig, FigureId } from './config';
 import type { P1Result } from './p1ReturnAll';
 import type { P2Result } from './p2Import';
 import { MEASURES } from './p3Memory';
 import type { Measure, P3Result, Peaks } from './p3Memory';
 import type { P4Result } from './p4Limit';
+import { BEND_EFFICIENCY } from './p5Parallel';
+import type { P5Result } from './p5Parallel';
+import type { P6Result } from './p6ParallelImport';
+import type { P7Result, ThrottledCase } from './p7Throttled';
 import { mb, median, ms, round, thousands } from './stats';
 
 export interface Goal {
-	figure: 'P1' | 'P2' | 'P3' | 'P4';
+	figure: FigureId;
 	name: string;
 	/** The median (or the exact count), as a number, for machines. */
 	value: number;
@@ -29,6 +33,9 @@ export interface Figures {
 	P2?: P2Result;
 	P3?: P3Result;
 	P4?: P4Result;
+	P5?: P5Result;
+	P6?: P6Result;
+	P7?: P7Result;
 }
 
 export interface BenchResults {
@@ -71,7 +78,7 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 export function evaluateGoals(figures: Figures): Goal[] {
 	const goals: Goal[] = [];
-	const { P1, P2, P3, P4 } = figures;
+	const { P1, P2, P3, P4, P5, P6, P7 } = figures;
 	if (P1) {
 		const n = thousands(P1.contacts);
 		goals.push({
@@ -155,7 +162,123 @@ export function evaluateGoals(figures: Figures): Goal[] {
 			});
 		}
 	}
+	if (P5) goals.push(...p5Goals(P5));
+	if (P6) goals.push(...p6Goals(P6));
+	if (P7) goals.push(...p7Goals(P7));
 	return goals;
+}
+
+function p5Goals(P5: P5Result): Goal[] {
+	const n = thousands(P5.contacts);
+	const at = P5.defaultParallelRequests;
+	const spread = (ratios: number[]) =>
+		`rounds ${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))}`;
+	const complete = P5.everyRecord && !P5.pageRepeated;
+	const goals: Goal[] = [
+		{
+			figure: 'P5',
+			name: `Return All ${n} at ${P5.far.latencyMs} ms: node at the default (${at} parallel) ÷ a bare sequential fetch loop, wall time`,
+			value: P5.far.ratio,
+			measured: `${fixed(P5.far.ratio)} (${ms(P5.far.medianNodeMs)} vs ${ms(P5.far.medianFetchMs)}; ${spread(P5.far.roundRatios)})${complete ? '' : ', RECORDS MISSING OR A PAGE TWICE'}`,
+			goal: '≤ 0.30',
+			pass: P5.far.ratio <= 0.3 && complete,
+		},
+		{
+			figure: 'P5',
+			name: `Return All ${n} at ${P5.near.latencyMs} ms: node at the default ÷ a bare sequential fetch loop, wall time`,
+			value: P5.near.ratio,
+			measured: `${fixed(P5.near.ratio)} (${ms(P5.near.medianNodeMs)} vs ${ms(P5.near.medianFetchMs)}; ${spread(P5.near.roundRatios)})`,
+			goal: '(info)',
+			pass: null,
+		},
+	];
+	for (const point of P5.curve) {
+		goals.push({
+			figure: 'P5',
+			name: `Return All ${n} at ${P5.far.latencyMs} ms, ${point.parallelRequests} parallel: ms per page vs the limit ${P5.far.latencyMs} ÷ ${point.parallelRequests}; speed-up vs 1; CPU per page`,
+			value: point.msPerPage,
+			measured: `${fixed(point.msPerPage)} vs ${fixed(point.limitMsPerPage)} (${fixed(point.overLimit)}× the limit); ${fixed(point.speedUp)}×; CPU ${fixed(point.cpuMsPerPage)} ms`,
+			goal: '(info)',
+			pass: null,
+		});
+	}
+	const last = P5.curve[P5.curve.length - 1];
+	goals.push({
+		figure: 'P5',
+		name: `Return All at ${P5.far.latencyMs} ms: where the curve bends (speed-up below ${BEND_EFFICIENCY} × parallel requests)`,
+		value: P5.bendsAt ?? 0,
+		measured:
+			P5.bendsAt === undefined
+				? `not up to ${last?.parallelRequests ?? '?'} parallel`
+				: `at ${P5.bendsAt} parallel (${fixed(P5.curve.find((point) => point.parallelRequests === P5.bendsAt)?.efficiency ?? Number.NaN)} of the ideal speed-up)`,
+		goal: '(info)',
+		pass: null,
+	});
+	goals.push({
+		figure: 'P5',
+		name: `Return All ${n} at the default: requests past the empty page ${P5.endPage} (most in one run, both latencies)`,
+		value: P5.pastEndAtDefault,
+		measured: String(P5.pastEndAtDefault),
+		goal: `≤ ${at - 1}`,
+		pass: P5.pastEndAtDefault <= at - 1 && complete,
+	});
+	return goals;
+}
+
+function p6Goals(P6: P6Result): Goal[] {
+	const n = thousands(P6.contacts);
+	return [
+		{
+			figure: 'P6',
+			name: `Import ${n} at ${P6.latencyMs} ms: node at the default ÷ the same ${P6.batches} batches sent one after another (bare fetch), wall time`,
+			value: P6.ratio,
+			measured: `${fixed(P6.ratio)} (${ms(P6.medianNodeMs)} vs ${ms(P6.medianFetchMs)}; rounds ${fixed(Math.min(...P6.roundRatios))}–${fixed(Math.max(...P6.roundRatios))})${P6.allSent ? '' : ', NOT EVERY CONTACT SENT IN ORDER'}`,
+			goal: '≤ 0.30',
+			pass: P6.ratio <= 0.3 && P6.allSent,
+		},
+		{
+			figure: 'P6',
+			name: `Import ${n} at ${P6.latencyMs} ms: node at Parallel Requests 1 ÷ the same batches one after another`,
+			value: P6.sequentialRatio,
+			measured: `${fixed(P6.sequentialRatio)} (${ms(P6.medianSequentialNodeMs)})`,
+			goal: '(info)',
+			pass: null,
+		},
+		{
+			figure: 'P6',
+			name: `Import ${n} at the default: requests (batch size ${P6.batchSize}), every contact sent, in input order`,
+			value: P6.nodeRequests,
+			measured: `${P6.nodeRequests}${P6.allSent ? '' : ', not every contact sent in order'} (at most ${P6.peakInFlight} in flight)`,
+			goal: `= ${P6.batches}`,
+			pass: P6.nodeRequests === P6.batches && P6.allSent,
+		},
+	];
+}
+
+function p7Goals(P7: P7Result): Goal[] {
+	const server = `server takes ${P7.maxInFlight} at a time`;
+	const rows = (what: string, item: ThrottledCase): Goal[] => [
+		{
+			figure: 'P7',
+			name: `${what}, ${server}: every record, no failure; 429s at the default (per run)`,
+			value: median(item.throttled),
+			measured: `${item.complete ? 'complete' : 'INCOMPLETE'}; ${item.throttled.join(', ')} × 429 in ${item.requests.join(', ')} requests (1 parallel: ${item.sequentialThrottled})`,
+			goal: 'every record, no failure',
+			pass: item.complete,
+		},
+		{
+			figure: 'P7',
+			name: `${what}, ${server}: time at the default ÷ at 1 parallel request`,
+			value: item.timeRatio,
+			measured: `${fixed(item.timeRatio)} (${ms(item.medianNodeMs)} vs ${ms(item.medianSequentialMs)})`,
+			goal: '(info)',
+			pass: null,
+		},
+	];
+	return [
+		...rows(`Return All ${thousands(P7.returnAll.records)}`, P7.returnAll),
+		...rows(`Import ${thousands(P7.import.records)}`, P7.import),
+	];
 }
 
 const MEASURE_NAMES: Record<Measure, string> = {
@@ -261,6 +384,15 @@ function p3Goals(P3: P3Result): Goal[] {
 		measured: `${fixed(retained)} (${mb(off.medianRetainedHeap)})`,
 		goal: '(info)',
 		pass: null,
+	});
+	const { parallel, parallelPeakRatio } = P3;
+	goals.push({
+		figure: 'P3',
+		name: `Memory: ${large} peak growth at Parallel Requests ${parallel.parallelRequests} ÷ at 1 (${MEASURE_LIST}, Simplify off)`,
+		value: Math.min(parallelPeakRatio.heap, parallelPeakRatio.rss),
+		measured: triple(parallelPeakRatio),
+		goal: '≤ 1.25, RSS or heap',
+		pass: parallelPeakRatio.heap <= 1.25 || parallelPeakRatio.rss <= 1.25,
 	});
 	const ratio = P3.simplifyPeakRatio;
 	goals.push({
