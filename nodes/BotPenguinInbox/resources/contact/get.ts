@@ -134,7 +134,15 @@ async function lookup(
 	}));
 }
 
-export const contactGetRouting = operation({
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a contact by email or phone',
+	description:
+		'Find the contacts whose email address or phone number is exactly the one given (a phone in international format, e.g. +91 98765 43210). Returns one item per contact found, or nothing when none has it.',
+};
+
+export const routing = operation({
 	method: 'POST',
 	url: '/inbox/users',
 	requests: lookup,
@@ -145,7 +153,7 @@ export const contactGetRouting = operation({
 	output: searchHits,
 });
 
-export const contactGetDescription: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Find By',
 		name: 'lookupBy',

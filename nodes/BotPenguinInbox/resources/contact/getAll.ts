@@ -21,7 +21,14 @@ const idListFilter = (displayName: string, name: string, channel: string): INode
 	description: `Contacts who talked to any of these ${channel} bots. IDs separated by commas, or an array.`,
 });
 
-export const contactGetAllRouting = operation({
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many contacts',
+	description: 'Search the contacts of the whole account, with filters',
+};
+
+export const routing = operation({
 	method: 'POST',
 	url: '/inbox/users',
 	requests: 'pages',
@@ -34,7 +41,7 @@ export const contactGetAllRouting = operation({
 	output: 'records',
 });
 
-export const contactGetAllDescription: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	...returnAllAndLimit(show),
 	simplify(show),
 	{

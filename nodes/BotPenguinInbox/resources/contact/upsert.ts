@@ -38,7 +38,14 @@ export const MAX_BATCH_SIZE = 1000;
 const show = { resource: ['contact'], operation: ['upsert'] };
 const showFields = { ...show, source: ['fields'] };
 
-export const contactUpsertDescription: INodeProperties[] = [
+export const option = {
+	name: 'Create or Update',
+	value: 'upsert',
+	action: 'Create or update contacts',
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
+};
+
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Contacts From',
 		name: 'source',
@@ -361,7 +368,7 @@ async function sendChunk(
  * answers 429 / 503), started in input order. Every contact comes out as `sent`, `rejected` (invalid, with the
  * reason) or `failed` (with its batch's error); a failing batch does not stop the others.
  */
-export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();

@@ -10,8 +10,20 @@ import { operation } from '../../shared/operation';
 import { objectId } from '../../shared/validation';
 import type { ConversationResource } from './resource';
 
+export function option(resource: ConversationResource) {
+	return {
+		name: 'Get Many',
+		value: 'getAll',
+		action: `Get many ${resource}s`,
+		description:
+			resource === 'lead'
+				? 'List the leads of a bot'
+				: 'List the chats of a bot that are not leads',
+	};
+}
+
 /** GET /inbox/direct/chats lists one bot's conversations; `type` picks leads or the other chats. */
-export function conversationGetAllRouting(resource: ConversationResource) {
+export function routing(resource: ConversationResource) {
 	return operation({
 		method: 'GET',
 		url: '/inbox/direct/chats',
@@ -29,7 +41,7 @@ export function conversationGetAllRouting(resource: ConversationResource) {
 	});
 }
 
-export function conversationGetAllDescription(resource: ConversationResource): INodeProperties[] {
+export function description(resource: ConversationResource): INodeProperties[] {
 	const show = { resource: [resource], operation: ['getAll'] };
 	return [
 		...botAndCustomerIds(show),

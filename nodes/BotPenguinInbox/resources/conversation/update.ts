@@ -71,7 +71,7 @@ function phoneFields(phone: string, dialCode: string): IDataObject {
  * Body of PUT /inbox/direct/lead. Only fields that have a value are sent, so an update never blanks
  * what BotPenguin already holds.
  */
-export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataObject {
+function updateBody(context: IExecuteSingleFunctions): IDataObject {
 	const body: IDataObject = {
 		// From List, By ID or (in workflows saved before the locator) a plain string: the UUID itself.
 		uuid: uuid('UUID', context.getNodeParameter('uuid', '', { extractValue: true })),
@@ -130,14 +130,26 @@ export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataO
 	return body;
 }
 
-export const conversationUpdateRouting = operation({
-	method: 'PUT',
-	url: '/inbox/direct/lead',
-	// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
-	requests: { single: 'write' },
-	body: conversationUpdateBody,
-	output: { sent: describeUpdate },
-});
+export function option(resource: ConversationResource) {
+	return {
+		name: 'Update',
+		value: 'update',
+		action: `Update a ${resource}`,
+		description: `Update the profile, tags, attributes, notes or status of a ${resource}`,
+	};
+}
+
+/** The same request for chats and leads. */
+export function routing() {
+	return operation({
+		method: 'PUT',
+		url: '/inbox/direct/lead',
+		// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
+		requests: { single: 'write' },
+		body: updateBody,
+		output: { sent: describeUpdate },
+	});
+}
 
 /**
  * What the output says was sent: the body, and the Update Fields that were added but empty (e.g. an
@@ -149,7 +161,7 @@ function describeUpdate(context: IExecuteSingleFunctions, body: IDataObject): ID
 	return notSent.length ? { ...body, notSent } : body;
 }
 
-export function conversationUpdateDescription(resource: ConversationResource): INodeProperties[] {
+export function description(resource: ConversationResource): INodeProperties[] {
 	const show = { resource: [resource], operation: ['update'] };
 	return [
 		{

@@ -1,32 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { resource } from '../../shared/resource';
+import * as getAll from './getAll';
 
-import { operationField, requestOptions, returnAllAndLimit } from '../../shared/descriptions';
-import { operation } from '../../shared/operation';
-
-const showGetAll = { resource: ['segment'], operation: ['getAll'] };
-
-export const segmentDescription: INodeProperties[] = [
-	operationField(
-		'segment',
-		[
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many segments',
-				description:
-					'List the segments (groups) of the account, e.g. to find the ID for the contacts Segments filter',
-				// The endpoint returns every segment at once; Limit trims the output.
-				routing: operation({
-					method: 'GET',
-					url: '/inbox/segments',
-					requests: { single: 'read' },
-					output: 'records',
-					maxResults: '={{ $parameter.returnAll ? undefined : $parameter.limit }}',
-				}),
-			},
-		],
-		'getAll',
-	),
-	...returnAllAndLimit(showGetAll),
-	requestOptions(showGetAll),
-];
+export const segmentResource = resource('segment', 'getAll', [getAll]);
