@@ -16,7 +16,7 @@ export class InvalidInput extends Error {
 	}
 }
 
-export function inputError(
+function inputError(
 	node: INode,
 	error: InvalidInput,
 	itemIndex: number,
@@ -29,14 +29,18 @@ export function inputError(
 	});
 }
 
-/** An error found while checking an item's input: InvalidInput names the field and the fix. */
+/**
+ * An error found while checking an item's input: InvalidInput names the field and the fix (and
+ * `where`, e.g. the contact of a list, the place in the item).
+ */
 export function itemError(
 	node: INode,
 	itemIndex: number,
 	error: unknown,
+	where?: string,
 ): NodeApiError | NodeOperationError {
 	return error instanceof InvalidInput
-		? inputError(node, error, itemIndex)
+		? inputError(node, error, itemIndex, where)
 		: asNodeError(node, error, itemIndex);
 }
 
@@ -67,6 +71,8 @@ export interface ApiErrorParts {
 	description?: string;
 	itemIndex?: number;
 	info: FailureInfo;
+	/** The message of the failure this error sums up (n8n lists it with the error); default `message`. */
+	cause?: string;
 }
 
 /**
@@ -78,7 +84,7 @@ export class ApiFailure extends NodeApiError {
 
 	constructor(node: INode, parts: ApiErrorParts) {
 		const httpCode = parts.info.status !== undefined ? String(parts.info.status) : undefined;
-		const cause: JsonObject = { message: parts.message };
+		const cause: JsonObject = { message: parts.cause ?? parts.message };
 		if (httpCode) cause.httpCode = httpCode;
 		super(node, cause, {
 			message: parts.message,
