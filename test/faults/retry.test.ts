@@ -14,11 +14,8 @@ import { runNode } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
 import { MAX_RETRY_AFTER_MS } from '../../nodes/BotPenguinInbox/shared/retry';
-import {
-	DEFAULT_TIMEOUT_MS,
-	effectiveTimeout,
-} from '../../nodes/BotPenguinInbox/shared/transport';
-import { OutputCapture } from './matrix';
+import { DEFAULT_TIMEOUT_MS, effectiveTimeout } from '../../nodes/BotPenguinInbox/shared/transport';
+import { OutputCapture } from './judge';
 
 const sleepMock = sleep as unknown as jest.Mock;
 let sim: Simulator;
