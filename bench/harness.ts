@@ -11,12 +11,15 @@ export interface TimedRun {
 	result: RunResult;
 }
 
-export function credentialsOf(sim: Simulator) {
+/** The in-process simulator, or the one in its own process (bench/remoteSimulator.ts). */
+type Server = Pick<Simulator, 'token' | 'url'>;
+
+export function credentialsOf(sim: Server) {
 	return { apiToken: sim.token, baseUrl: sim.url };
 }
 
 export async function timedRun(
-	sim: Simulator,
+	sim: Server,
 	parameters: INodeParameters,
 	items?: IDataObject[],
 ): Promise<TimedRun> {

@@ -4,15 +4,14 @@
  * over the same pages, at a far server (50 ms per request) and a near one (5 ms). At 50 ms also the
  * curve for several Parallel Requests settings against the limit `latency ÷ parallel requests` per
  * page. Runs are interleaved, the order rotating each round, so machine noise hits every variant alike.
+ * The simulator runs in its own process (bench/remoteSimulator.ts), as BotPenguin's server does.
  */
 import { DEFAULT_PARALLEL_REQUESTS } from '../nodes/BotPenguinInbox/shared/concurrency';
-import { startSimulator } from '../test/simulator/server';
-import type { RecordedRequest } from '../test/simulator/server';
-
 import { fetchAll, replayHeaders } from './baseline';
 import type { BaselineRequest } from './baseline';
 import type { BenchConfig } from './config';
 import { collectGarbage, defaultsParameters, timedRun } from './harness';
+import { startRemoteSimulator } from './remoteSimulator';
 import { median, pages, round } from './stats';
 
 export interface CurvePoint {
@@ -29,7 +28,7 @@ export interface CurvePoint {
 	speedUp: number;
 	/** speedUp ÷ parallel requests: 1.0 while waiting is all that counts. */
 	efficiency: number;
-	/** CPU time of this process (node and simulator) per page: where the curve must flatten. */
+	/** CPU time of the node's process per page (the simulator has its own): where the curve must flatten. */
 	cpuMsPerPage: number;
 	/** Most requests of one run, and how many of them went past the empty page. */
 	requests: number;
@@ -84,27 +83,14 @@ export async function runP5(
 	const dataPages = pages(contacts, config.pageSize);
 	const endPage = dataPages + 1;
 	const fallback = DEFAULT_PARALLEL_REQUESTS;
-	let listener: ((request: RecordedRequest) => void) | undefined;
-	const sim = await startSimulator({
-		contacts,
-		pageSize: config.pageSize,
-		latencyMs: 0,
-		record: false,
-		onRequest: (request) => listener?.(request),
-	});
+	const sim = await startRemoteSimulator({ contacts, pageSize: config.pageSize, latencyMs: 0 });
 	let everyRecord = true;
 	let pageRepeated = false;
 	let fetchRequests = 0;
 	/** One timed run of a variant: wall time, CPU time, requests, pages past the end, peak in flight. */
 	const measure = async (variant: Variant, baseline: BaselineRequest) => {
+		await sim.clearRequests();
 		collectGarbage();
-		const seen = new Set<number>();
-		listener = (request) => {
-			const page = (request.body as { page?: number } | undefined)?.page ?? -1;
-			if (seen.has(page)) pageRepeated = true;
-			seen.add(page);
-		};
-		sim.clearRequests();
 		const cpuBefore = process.cpuUsage();
 		let ms: number;
 		if (variant === 'fetch') {
@@ -122,23 +108,21 @@ export async function runP5(
 			if (run.result.items.length !== contacts || ids.size !== contacts) everyRecord = false;
 		}
 		const cpu = process.cpuUsage(cpuBefore);
-		listener = undefined;
+		const stats = await sim.stats();
+		if (new Set(stats.pages).size !== stats.pages.length) pageRepeated = true;
 		return {
 			ms,
 			cpuMs: (cpu.user + cpu.system) / 1000,
-			requests: sim.requestCount,
-			pastEnd: Math.max(0, Math.max(...seen) - endPage),
-			peakInFlight: sim.peakInFlight,
+			requests: stats.requestCount,
+			pastEnd: Math.max(0, Math.max(...stats.pages) - endPage),
+			peakInFlight: stats.peakInFlight,
 		};
 	};
 	try {
 		// Warm-up at no latency (not timed): capture the node's real request, let the JIT see both loops.
-		let first: RecordedRequest | undefined;
-		listener = (request) => {
-			first ??= request;
-		};
+		await sim.startCapture();
 		await timedRun(sim, defaultsParameters('getAll'));
-		listener = undefined;
+		const [first] = await sim.stopCapture();
 		if (!first) throw new Error('The warm-up run made no request');
 		const baseline: BaselineRequest = {
 			url: `${sim.url}${first.path}`,
@@ -150,7 +134,7 @@ export async function runP5(
 		const curveSettings = [...new Set([...config.parallelCurve, fallback])].sort((a, b) => a - b);
 		let pastEndAtDefault = 0;
 		const ratioAt = async (latencyMs: number, variants: Variant[]) => {
-			sim.setOptions({ latencyMs });
+			await sim.setOptions({ latencyMs });
 			const runs = new Map<Variant, Array<Awaited<ReturnType<typeof measure>>>>(
 				variants.map((variant) => [variant, []]),
 			);
@@ -235,7 +219,6 @@ export async function runP5(
 			fetchRequests,
 		};
 	} finally {
-		listener = undefined;
 		await sim.close();
 	}
 }

@@ -3,18 +3,17 @@
  * the same batches POSTed one after another by a bare `fetch` loop, at a far server (50 ms per
  * request); also the node with Parallel Requests 1 against the same loop. The batches are the node's
  * own request bodies, captured from a warm-up run. The simulator is reset before each run, so every
- * run creates the same N new contacts; runs are interleaved.
+ * run creates the same N new contacts; runs are interleaved. The simulator runs in its own process
+ * (bench/remoteSimulator.ts): its import handling would otherwise share the node's thread.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_BATCH_SIZE } from '../nodes/BotPenguinInbox/resources/contact/upsert';
-import { startSimulator } from '../test/simulator/server';
-import type { RecordedRequest } from '../test/simulator/server';
-
 import { postOneAfterAnother, replayHeaders } from './baseline';
 import type { BenchConfig } from './config';
 import { collectGarbage, defaultsParameters, timedRun } from './harness';
 import { importContacts } from './p2Import';
+import { startRemoteSimulator } from './remoteSimulator';
 import { median, pages, round } from './stats';
 
 export interface P6Result {
@@ -51,35 +50,23 @@ export async function runP6(
 	const contacts = importContacts(count);
 	const items = [{ contacts }];
 	const phones = contacts.map((contact) => String(contact.phone).replace(/\D/g, ''));
-	let listener: ((request: RecordedRequest) => void) | undefined;
-	const sim = await startSimulator({
-		contacts: 0,
-		latencyMs: 0,
-		record: false,
-		onRequest: (request) => listener?.(request),
-	});
-	const everyPhoneStored = () => {
-		const stored = new Set(
-			sim.state.contacts.map((contact) => {
-				const phone = contact.profile.userDetails.contact.phone;
-				return `${phone.prefix}${phone.number}`;
-			}),
-		);
+	const sim = await startRemoteSimulator({ contacts: 0, latencyMs: 0 });
+	const everyPhoneStored = async () => {
+		const stored = new Set((await sim.contacts()).map((contact) => contact.phone));
 		return phones.every((phone) => stored.has(phone));
 	};
 	try {
 		// Warm-up at no latency, one batch after another: the node's batches, in input order.
-		const captured: RecordedRequest[] = [];
-		listener = (request) => captured.push(request);
+		await sim.startCapture();
 		await timedRun(sim, defaultsParameters('upsert', { parallelRequests: 1 }), items);
-		listener = undefined;
+		const captured = await sim.stopCapture();
 		if (!captured.length) throw new Error('The warm-up run made no request');
 		const url = `${sim.url}${captured[0].path}`;
 		const headers = replayHeaders(captured[0]);
 		const bodies = captured.map((request) => request.body);
-		sim.reset();
+		await sim.reset();
 		await postOneAfterAnother(url, headers, bodies.slice(0, 2));
-		sim.setOptions({ latencyMs: config.parallelLatencyMs });
+		await sim.setOptions({ latencyMs: config.parallelLatencyMs });
 
 		const times: Record<Variant, number[]> = { node: [], sequentialNode: [], fetch: [] };
 		let nodeRequests = 0;
@@ -89,7 +76,7 @@ export async function runP6(
 		for (let round_ = 0; round_ < config.parallelRuns; round_++) {
 			for (let step = 0; step < variants.length; step++) {
 				const variant = variants[(round_ + step) % variants.length];
-				sim.reset();
+				await sim.reset();
 				collectGarbage();
 				let ms: number;
 				if (variant === 'fetch') {
@@ -115,11 +102,12 @@ export async function runP6(
 					);
 					if (output.length !== count || !inOrder) allSent = false;
 					if (variant === 'node') {
-						nodeRequests = Math.max(nodeRequests, sim.requestCount);
-						peakInFlight = Math.max(peakInFlight, sim.peakInFlight);
+						const stats = await sim.stats();
+						nodeRequests = Math.max(nodeRequests, stats.requestCount);
+						peakInFlight = Math.max(peakInFlight, stats.peakInFlight);
 					}
 				}
-				if (!everyPhoneStored()) allSent = false;
+				if (!(await everyPhoneStored())) allSent = false;
 				times[variant].push(ms);
 			}
 			const last = (variant: Variant) => Math.round(times[variant][times[variant].length - 1]);
@@ -148,7 +136,6 @@ export async function runP6(
 			peakInFlight,
 		};
 	} finally {
-		listener = undefined;
 		await sim.close();
 	}
 }

@@ -2,16 +2,16 @@
  * P7: a server that takes only 2 requests at a time and answers 429 (Retry-After: 1) to any request
  * beyond that. Return All and an import, both at the node's defaults (4 parallel requests, backing off
  * by itself) and at Parallel Requests 1 (which never meets the cap): every record must arrive, and the
- * 429s and the time are reported. Latency as P5/P6 (50 ms per request). Runs are interleaved.
+ * 429s and the time are reported. Latency as P5/P6 (50 ms per request). Runs are interleaved. The
+ * simulator runs in its own process, as in P5/P6.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
-import { startSimulator } from '../test/simulator/server';
-import type { Simulator } from '../test/simulator/server';
 
 import type { BenchConfig } from './config';
 import { collectGarbage, defaultsParameters, timedRun } from './harness';
 import { importContacts } from './p2Import';
+import { startRemoteSimulator } from './remoteSimulator';
+import type { RemoteSimulator } from './remoteSimulator';
 import { median, round } from './stats';
 
 export interface ThrottledCase {
@@ -42,12 +42,12 @@ export interface P7Result {
 	import: ThrottledCase;
 }
 
-type Check = (sim: Simulator, items: IDataObject[]) => boolean;
+type Check = (sim: RemoteSimulator, items: IDataObject[]) => Promise<boolean>;
 
 async function throttledCase(
 	config: BenchConfig,
 	label: string,
-	sim: Simulator,
+	sim: RemoteSimulator,
 	run: (options: INodeParameters) => Promise<{ ms: number; items: IDataObject[] }>,
 	check: Check,
 	records: number,
@@ -70,19 +70,20 @@ async function throttledCase(
 	for (let round_ = 0; round_ < config.parallelRuns; round_++) {
 		for (let step = 0; step < variants.length; step++) {
 			const variant = variants[(round_ + step) % variants.length];
-			sim.reset();
+			await sim.reset();
 			collectGarbage();
 			try {
 				const { ms, items } = await run(variant === 'defaults' ? {} : { parallelRequests: 1 });
-				if (!check(sim, items)) result.complete = false;
+				const stats = await sim.stats();
+				if (!(await check(sim, items))) result.complete = false;
 				if (variant === 'defaults') {
 					result.nodeMs.push(round(ms, 1));
-					result.throttled.push(sim.rejectedInFlight);
-					result.requests.push(sim.requestCount);
-					result.peakInFlight = Math.max(result.peakInFlight, sim.peakInFlight);
+					result.throttled.push(stats.rejectedInFlight);
+					result.requests.push(stats.requestCount);
+					result.peakInFlight = Math.max(result.peakInFlight, stats.peakInFlight);
 				} else {
 					result.sequentialMs.push(round(ms, 1));
-					result.sequentialThrottled = Math.max(result.sequentialThrottled, sim.rejectedInFlight);
+					result.sequentialThrottled = Math.max(result.sequentialThrottled, stats.rejectedInFlight);
 				}
 			} catch (error) {
 				result.complete = false;
@@ -106,12 +107,11 @@ export async function runP7(
 	const maxInFlight = config.throttleMaxInFlight;
 	const latencyMs = config.parallelLatencyMs;
 	const listed = config.sizes.throttledContacts;
-	const listing = await startSimulator({
+	const listing = await startRemoteSimulator({
 		contacts: listed,
 		pageSize: config.pageSize,
 		latencyMs,
 		maxInFlight,
-		record: false,
 	});
 	let returnAll: ThrottledCase;
 	try {
@@ -123,9 +123,9 @@ export async function runP7(
 				const { ms, result } = await timedRun(listing, defaultsParameters('getAll', options));
 				return { ms, items: result.items.map((item) => item.json) };
 			},
-			(sim, items) => {
+			async (sim, items) => {
 				const ids = new Set(items.map((json) => json._id));
-				const stored = new Set(sim.state.contacts.map((contact) => contact._id));
+				const stored = new Set((await sim.contacts()).map((contact) => contact.id));
 				return (
 					items.length === listed &&
 					ids.size === listed &&
@@ -141,7 +141,7 @@ export async function runP7(
 
 	const imported = config.sizes.throttledImport;
 	const contacts = importContacts(imported);
-	const importing = await startSimulator({ contacts: 0, latencyMs, maxInFlight, record: false });
+	const importing = await startRemoteSimulator({ contacts: 0, latencyMs, maxInFlight });
 	let importCase: ThrottledCase;
 	try {
 		importCase = await throttledCase(
@@ -154,10 +154,10 @@ export async function runP7(
 				]);
 				return { ms, items: result.items.map((item) => item.json) };
 			},
-			(sim, items) =>
+			async (sim, items) =>
 				items.length === imported &&
 				items.every((json) => json.status === 'sent') &&
-				sim.state.contacts.length === imported,
+				(await sim.contacts()).length === imported,
 			imported,
 			log,
 		);

@@ -205,7 +205,7 @@ function p5Goals(P5: P5Result): Goal[] {
 	const last = P5.curve[P5.curve.length - 1];
 	goals.push({
 		figure: 'P5',
-		name: `Return All at ${P5.far.latencyMs} ms: where the curve bends (speed-up below ${BEND_EFFICIENCY} × parallel requests)`,
+		name: `Return All at ${P5.far.latencyMs} ms: where the curve bends (speed-up below ${BEND_EFFICIENCY} × the setting)`,
 		value: P5.bendsAt ?? 0,
 		measured:
 			P5.bendsAt === undefined

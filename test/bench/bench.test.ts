@@ -21,27 +21,46 @@ jest.setTimeout(180_000);
 describe('benchmark options', () => {
 	it('has the documented defaults', () => {
 		const config = parseArgs([], {});
-		expect(config).toMatchObject({ latencyMs: 5, runs: 5, memoryRuns: 3, quick: false });
-		expect(config.only).toEqual(['P1', 'P2', 'P3', 'P4']);
+		expect(config).toMatchObject({
+			latencyMs: 5,
+			runs: 5,
+			memoryRuns: 3,
+			parallelRuns: 3,
+			parallelLatencyMs: 50,
+			parallelLowLatencyMs: 5,
+			parallelCurve: [1, 2, 4, 8],
+			throttleMaxInFlight: 2,
+			quick: false,
+		});
+		expect(config.only).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
 		expect(config.sizes.returnAllContacts).toBe(10_000);
 		expect(config.sizes.importContacts).toBe(1_000);
 		expect(config.sizes.memoryContacts).toEqual([10_000, 50_000]);
 		expect(config.sizes.limits).toEqual([10, 37, 500]);
+		expect(config.sizes).toMatchObject({
+			parallelContacts: 10_000,
+			parallelImport: 10_000,
+			throttledContacts: 2_000,
+			throttledImport: 2_000,
+		});
 		expect(config.outDir).toBe(path.resolve(__dirname, '../../bench/results'));
 	});
 
 	it('reads flags, and the environment when a flag is absent', () => {
-		const config = parseArgs(['--latency', '0', '--runs', '3', '--quick', '--only', 'p4,P1'], {
+		const config = parseArgs(['--latency', '0', '--runs', '3', '--quick', '--only', 'p4,P1,p7'], {
 			BENCH_MEMORY_RUNS: '2',
 			BENCH_LATENCY_MS: '9',
+			BENCH_PARALLEL_RUNS: '2',
 		});
 		expect(config).toMatchObject({
 			latencyMs: 0,
 			runs: 3,
 			memoryRuns: 2,
+			parallelRuns: 2,
 			quick: true,
-			only: ['P4', 'P1'],
+			only: ['P4', 'P1', 'P7'],
 		});
+		expect(parseArgs(['--parallel-runs', '4'], {}).parallelRuns).toBe(4);
 		expect(config.sizes).toEqual(QUICK_SIZES);
 		expect(parseArgs([], { BENCH_LATENCY_MS: '9', BENCH_QUICK: '1' })).toMatchObject({
 			latencyMs: 9,
@@ -55,6 +74,7 @@ describe('benchmark options', () => {
 		expect(() => parseArgs(['--latency'], {})).toThrow('--latency needs a value');
 		expect(() => parseArgs(['--fast'], {})).toThrow('Unknown argument "--fast"');
 		expect(() => parseArgs(['--only', 'P9'], {})).toThrow('unknown: P9');
+		expect(() => parseArgs(['--parallel-runs', '0'], {})).toThrow('--parallel-runs must be');
 	});
 });
 
@@ -167,9 +187,67 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 		}
 	});
 
+	it('P3: the largest size once more at Parallel Requests 4, against the same at 1', () => {
+		const p3 = results.figures.P3!;
+		expect(p3.parallel.parallelRequests).toBe(4);
+		expect(p3.parallel.contacts).toBe(1_000);
+		expect(p3.parallel.items).toBe(1_000);
+		for (const value of Object.values(p3.parallelPeakRatio)) expect(value).toBeGreaterThan(0);
+	});
+
+	it('P5: every record once at every setting, at most 3 requests past the empty page at the default', () => {
+		const p5 = results.figures.P5!;
+		const contacts = QUICK_SIZES.parallelContacts;
+		expect(p5.contacts).toBe(contacts);
+		expect(p5.dataPages).toBe(pages(contacts, 20));
+		expect(p5.endPage).toBe(p5.dataPages + 1);
+		expect(p5.everyRecord).toBe(true);
+		expect(p5.pageRepeated).toBe(false);
+		expect(p5.fetchRequests).toBe(p5.endPage);
+		expect(p5.pastEndAtDefault).toBeLessThanOrEqual(3);
+		expect(p5.curve.map((point) => point.parallelRequests)).toEqual([1, 2, 4, 8]);
+		for (const point of p5.curve) {
+			expect(point.ms).toHaveLength(1);
+			expect(point.limitMsPerPage).toBe(50 / point.parallelRequests);
+			expect(point.pastEnd).toBeLessThanOrEqual(point.parallelRequests - 1);
+			expect(point.requests).toBe(p5.endPage + point.pastEnd);
+			expect(point.peakInFlight).toBeLessThanOrEqual(point.parallelRequests);
+		}
+		// One request at a time reads exactly the pages the fetch loop reads.
+		expect(p5.curve[0]).toMatchObject({ requests: p5.endPage, pastEnd: 0, peakInFlight: 1 });
+		expect([p5.far.latencyMs, p5.near.latencyMs]).toEqual([50, 5]);
+		for (const ratio of [p5.far.ratio, p5.near.ratio]) expect(ratio).toBeGreaterThan(0);
+	});
+
+	it('P6: the import at the default sends each batch once, every contact reported sent in input order', () => {
+		const p6 = results.figures.P6!;
+		expect(p6.contacts).toBe(QUICK_SIZES.parallelImport);
+		expect(p6.batches).toBe(pages(QUICK_SIZES.parallelImport, 100));
+		expect(p6.nodeRequests).toBe(p6.batches);
+		expect(p6.allSent).toBe(true);
+		expect(p6.fetchMs).toHaveLength(1);
+		expect(p6.ratio).toBeGreaterThan(0);
+	});
+
+	it('P7: against a server that takes 2 at a time, both complete; 429s only at the default', () => {
+		const p7 = results.figures.P7!;
+		expect(p7.maxInFlight).toBe(2);
+		for (const item of [p7.returnAll, p7.import]) {
+			expect(item.complete).toBe(true);
+			expect(item.nodeMs).toHaveLength(1);
+			expect(item.sequentialMs).toHaveLength(1);
+			expect(item.sequentialThrottled).toBe(0);
+			expect(item.peakInFlight).toBeLessThanOrEqual(4);
+		}
+		// Page 1 goes alone, then 4 are sent at once: the server turns some of them away.
+		expect(p7.returnAll.throttled[0]).toBeGreaterThan(0);
+		expect(p7.returnAll.records).toBe(QUICK_SIZES.throttledContacts);
+		expect(p7.import.records).toBe(QUICK_SIZES.throttledImport);
+	});
+
 	it('lists every goal with a measured value and a verdict', () => {
 		const figures = results.goals.map((goal) => goal.figure);
-		expect(new Set(figures)).toEqual(new Set(['P1', 'P2', 'P3', 'P4']));
+		expect(new Set(figures)).toEqual(new Set(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']));
 		for (const goal of results.goals) {
 			expect(goal.name).not.toBe('');
 			expect(goal.measured).not.toBe('');
@@ -181,7 +259,7 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 		const exact = results.goals.filter(
 			(goal) => goal.figure === 'P4' || goal.name.includes('requests'),
 		);
-		expect(exact.length).toBeGreaterThanOrEqual(5);
+		expect(exact.length).toBeGreaterThanOrEqual(7);
 		for (const goal of exact) expect(goal.pass).toBe(true);
 		expect(results.allPassed).toBe(results.goals.every((goal) => goal.pass !== false));
 	});
@@ -195,7 +273,7 @@ describe('benchmark smoke run (quick sizes, latency 0, one run)', () => {
 		expect(saved.machine.node).toBe(process.version);
 		expect(saved.machine.cpus).toBeGreaterThan(0);
 		expect(saved.config).toMatchObject({ quick: true, latencyMs: 0, runs: 1 });
-		expect(Object.keys(saved.figures).sort()).toEqual(['P1', 'P2', 'P3', 'P4']);
+		expect(Object.keys(saved.figures).sort()).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
 		expect(saved.figures.P1!.nodeMs).toHaveLength(1);
 		expect(saved.goals).toHaveLength(results.goals.length);
 		expect(saved.notes.some((note) => note.includes('QUICK'))).toBe(true);

@@ -11,17 +11,28 @@ jest.mock('n8n-workflow', () => ({
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { bodyOf, errorOf, jsonOf, requestsTo, useSimulator } from '../helpers/scenario';
+import { addContact, bodyOf, errorOf, jsonOf, requestsTo, useSimulator } from '../helpers/scenario';
 import type { RunResult } from '../helpers/engine';
+import type { RecordedRequest } from '../simulator/server';
 
 const sleepMock = sleep as unknown as jest.Mock;
+/** Called after each answer the simulator sent, while a test sets it. */
+let onAnswered: ((request: RecordedRequest) => void) | undefined;
 // A little latency, so requests sent side by side really are in flight together.
-const s = useSimulator({ pageSize: 20, contacts: 45, latencyMs: 15 });
+const s = useSimulator({
+	pageSize: 20,
+	contacts: 45,
+	latencyMs: 15,
+	onRequest: (request) => onAnswered?.(request),
+});
 
 const USERS = '/inbox/users';
 const IMPORT = '/inbox/users/import';
 
-beforeEach(() => sleepMock.mockClear());
+beforeEach(() => {
+	sleepMock.mockClear();
+	onAnswered = undefined;
+});
 
 function getAll(parameters: INodeParameters): INodeParameters {
 	return { resource: 'contact', operation: 'getAll', ...parameters };
@@ -98,6 +109,25 @@ describe('Get Many with parallel requests', () => {
 			expect(sorted(pagesAsked())).toEqual(range(1, requests));
 		},
 	);
+
+	it('a contact created during the run shifts the pages in flight: the record seen twice is handed on once', async () => {
+		s.sim.setOptions({ pageSize: 5 });
+		const before = listedIds();
+		// Right after page 1 was answered (it goes alone), a new contact lands at the top of the
+		// listing: every later page starts one record earlier, so each repeats the one before it.
+		onAnswered = (request) => {
+			if (request.path !== USERS || bodyOf<{ page: number }>(request).page !== 1) return;
+			onAnswered = undefined;
+			addContact(s.sim, { name: 'Created during the run' }, 0);
+		};
+		const result = await s.run(getAll({ returnAll: true }));
+		expect(result.error).toBeUndefined();
+		expect(s.sim.state.contacts).toHaveLength(before.length + 1);
+		// The old records, each once and in order; the new one sits on page 1, which was already read.
+		expect(jsonOf(result).map((json) => json.id)).toEqual(before);
+		// 46 records in pages of 5: pages 1–10 hold data, page 11 is the empty one.
+		expect(sorted(pagesAsked()).slice(0, 11)).toEqual(range(1, 11));
+	});
 
 	it('a page that fails once is retried on its own while the other pages succeed', async () => {
 		s.sim.setOptions({ pageSize: 5 });

@@ -1076,12 +1076,20 @@ class InboxSimulator implements Simulator {
 		if (errors.length > 0) throw badRequest(MSG_VALIDATION, errors);
 
 		const contacts = this.state.contacts;
+		// Only contacts whose number is in this call can match: comparing the number first keeps a
+		// call cheap in a large account (the benchmark imports 10,000 contacts, 100 per call).
+		const numbers = new Set(valid.map((details) => details.phone.number));
 		const byPhone = new Map<string, Contact>();
 		for (const c of contacts) {
-			const key = phoneKey(c.profile.userDetails.contact.phone);
+			const phone = c.profile.userDetails.contact.phone;
+			if (!numbers.has(phone.number)) continue;
+			const key = phoneKey(phone);
 			// Deleted contacts are gone for the API; the newest live contact with the number wins.
 			if (c.status !== 'DELETED' && !byPhone.has(key)) byPhone.set(key, c);
 		}
+		// Newest first, put in front of the others once at the end (one unshift per contact would move
+		// the whole list each time).
+		const created: Contact[] = [];
 		for (const details of valid) {
 			const key = phoneKey(details.phone);
 			const existing = byPhone.get(key);
@@ -1094,13 +1102,17 @@ class InboxSimulator implements Simulator {
 				ud.attributes = upsertAttributes(ud.attributes, details.attributes);
 				existing.updatedAt = new Date().toISOString();
 			} else {
-				const created = this.dataset.factory.importedContact(
+				const contact = this.dataset.factory.importedContact(
 					details,
-					this.newestTimestamp(contacts),
+					this.newestTimestamp(created.length ? created : contacts),
 				);
-				contacts.unshift(created);
-				byPhone.set(key, created);
+				created.unshift(contact);
+				byPhone.set(key, contact);
 			}
+		}
+		// In slices, oldest first: a call may hold more contacts than a function takes arguments.
+		for (let end = created.length; end > 0; end -= 10_000) {
+			contacts.unshift(...created.slice(Math.max(0, end - 10_000), end));
 		}
 		return { message: 'User profiles imported successfully.', data: [] };
 	}
