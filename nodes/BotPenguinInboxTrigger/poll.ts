@@ -627,6 +627,7 @@ async function resumeDrain(poll: Poll, stored: TriggerState, drain: DrainState):
 	const { settings, deadline, commit } = poll;
 	const lo = windowStart(stored);
 	const reader = new Reader(settings.listing(lo, false), deadline, () => lo ?? drain.hi);
+
 	let at = drain.at;
 	let tie = new Set(drain.tie);
 	const handled = (record: Seen) =>
@@ -651,6 +652,9 @@ async function resumeDrain(poll: Poll, stored: TriggerState, drain: DrainState):
 	}
 	// At least the re-read page and one more per poll, so that even a poll out of time makes progress.
 	const scan = await scanForward(reader, start, lo, { minPages: 2, skip });
+	// The cursor means something only in a newest-first listing.
+	if (scan.order === 'unordered' || scan.order === 'oldestFirst')
+		throw unorderedError(poll.context);
 	const accepted = [...scan.accepted.values()];
 	const emit = fresh(accepted, stored.recent);
 	const topIds = { ...drain.top, ...idsOf(accepted) };
@@ -700,6 +704,7 @@ async function ascending(
 		const { order: _order, startPage: _page, ...rest } = stored;
 		return await regular(poll, rest);
 	}
+	if (scan.order === 'unordered' && !scan.complete) throw unorderedError(poll.context);
 	const accepted = [...scan.accepted.values()];
 	const emit = fresh(accepted, stored.recent);
 	const hint = listing.filtered ? {} : { startPage: Math.max(1, scan.lastPage) };

@@ -150,6 +150,8 @@ export class Poller {
 
 	/** Fetch Test Event in the editor: the node in manual mode, on this workflow. */
 	async fetchTestEvent(): Promise<IDataObject[]> {
+		// Before the first activation the editor still has the workflow: load it without polling.
+		if (!this.workflow) this.load('activate');
 		const executionId = `test-${++counter}`;
 		const additionalData = this.additionalData(executionId);
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, {
