@@ -482,7 +482,8 @@ describe('restart of n8n (static data reaches the database only when a poll emit
 });
 
 describe('draining a backlog over several polls (page cap)', () => {
-	// 5 a page: one poll reads at most MAX_PAGES_PER_POLL × 5 records.
+	// 5 a page: one poll reads at most MAX_PAGES_PER_POLL × 5 records. The backlogs span far more than
+	// the 5-minute look-back, so the poll after the drain cannot mend what the drain itself got wrong.
 	const perPoll = MAX_PAGES_PER_POLL * 5;
 
 	test('new contacts and a late one arrive while the drain goes on: each emitted once', async () => {
@@ -492,8 +493,8 @@ describe('draining a backlog over several polls (page cap)', () => {
 		await trigger.activate();
 		const expected: string[] = [];
 		for (let i = 0; i < 3 * perPoll + 7; i++)
-			expected.push(sim.addContact({ createdAt: T0 + i * 100 })._id);
-		const hi = T0 + (3 * perPoll + 6) * 100;
+			expected.push(sim.addContact({ createdAt: T0 + i * 2000 })._id);
+		const hi = T0 + (3 * perPoll + 6) * 2000;
 		sim.setClock(hi + 10_000);
 
 		const emitted = await drainWith(trigger, 20, (poll) => {
@@ -522,7 +523,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		const trigger = poller({ event: 'newContact' });
 		await trigger.activate();
 		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 100 }),
+			sim.addContact({ createdAt: T0 + i * 2000 }),
 		);
 		sim.setClock(T0 + 3_600_000);
 		const first = await trigger.poll();
@@ -544,7 +545,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		await trigger.activate();
 		// Groups of 7 equal timestamps (pages of 5): every page boundary and the page cap cut a group.
 		const added = Array.from({ length: perPoll + 60 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + Math.floor(i / 7) * 1000 }),
+			sim.addContact({ createdAt: T0 + Math.floor(i / 7) * 20_000 }),
 		);
 		sim.setClock(T0 + 3_600_000);
 		const emitted = await drain(trigger, 10);
@@ -561,7 +562,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		const trigger = poller({ event: 'newContact' }, { pollBudgetMs: 0 });
 		await trigger.activate();
 		const added = Array.from({ length: 23 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + Math.floor(i / 4) * 1000 }),
+			sim.addContact({ createdAt: T0 + Math.floor(i / 4) * 120_000 }),
 		);
 		const polls: PollOutcome[] = [];
 		for (let i = 0; i < 20; i++) {
@@ -585,7 +586,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		const trigger = poller({ event: 'newContact' });
 		await trigger.activate();
 		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 100 }),
+			sim.addContact({ createdAt: T0 + i * 2000 }),
 		);
 		const first = await trigger.poll();
 		const before = JSON.stringify(trigger.memory);
@@ -605,7 +606,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		const trigger = poller({ event: 'newContact' });
 		await trigger.activate();
 		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 100 }),
+			sim.addContact({ createdAt: T0 + i * 2000 }),
 		);
 		const first = await trigger.poll();
 		expect(stateOf(trigger.savedNode).drain).toBeDefined();
@@ -624,7 +625,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 		await trigger.activate();
 		const expected: string[] = [];
 		for (let i = 0; i < perPoll + 40; i++)
-			expected.push(sim.addChat(true, { createdAt: T0 + i * 100 }).uuid);
+			expected.push(sim.addChat(true, { createdAt: T0 + i * 2000 }).uuid);
 		sim.setClock(T0 + 3_600_000);
 		const emitted = await drainWith(trigger, 10, (poll) => {
 			if (poll === 1) for (let i = 0; i < 8; i++) expected.push(sim.addChat(true).uuid);
