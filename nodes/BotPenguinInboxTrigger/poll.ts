@@ -659,10 +659,10 @@ async function resumeDrain(poll: Poll, stored: TriggerState, drain: DrainState):
 	const emit = fresh(accepted, stored.recent);
 	const topIds = { ...drain.top, ...idsOf(accepted) };
 	if (scan.complete) {
-		const { drain: _done, ...rest } = stored;
+		// settled() builds the state afresh: the drain ends here.
 		commit(
 			settled(
-				{ ...rest, recent: { ...stored.recent, ...topIds } },
+				{ ...stored, recent: { ...stored.recent, ...topIds } },
 				{},
 				drain.hi,
 				{},
@@ -701,8 +701,7 @@ async function ascending(
 		listing.filtered || lo === undefined ? 1 : await locate(reader, lo, stored.startPage);
 	const scan = await scanForward(reader, start, lo);
 	if (stale && scan.order === 'newestFirst') {
-		const { order: _order, startPage: _page, ...rest } = stored;
-		return await regular(poll, rest);
+		return await regular(poll, { ...stored, order: undefined, startPage: undefined });
 	}
 	if (scan.order === 'unordered' && !scan.complete) throw unorderedError(poll.context);
 	const accepted = [...scan.accepted.values()];

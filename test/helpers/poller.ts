@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Runs the BotPenguin Inbox Trigger the way an n8n main process does for an active workflow:
  * one `PollContext` per activation, each poll through n8n-core's own `PollTriggerExecutor` and
