@@ -4,7 +4,10 @@
  * to poll as an n8n main process carries it, and the simulator's records and clock under the test's
  * control.
  */
-import type { IDataObject } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import {
 	MAX_PAGES_PER_POLL,
@@ -12,7 +15,7 @@ import {
 	OVERLAP_MS,
 } from '../../nodes/BotPenguinInboxTrigger/poll';
 import type { TriggerState } from '../../nodes/BotPenguinInboxTrigger/poll';
-import { Poller } from '../helpers/poller';
+import { Poller, triggerType } from '../helpers/poller';
 import type { PollOutcome, PollerOptions } from '../helpers/poller';
 import { requestsTo, useSimulator, wrongCredentials } from '../helpers/scenario';
 
@@ -757,5 +760,34 @@ describe('changing the bot starts afresh', () => {
 		expect((await trigger.update(params)).items).toEqual([]);
 		const lead = sim.addChat(true);
 		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+	});
+});
+
+describe('examples/06-new-lead-to-crm-row.json', () => {
+	test('its trigger node, as saved, has only known parameters and emits each new lead once', async () => {
+		const { sim } = scenario;
+		const file = path.join(__dirname, '..', '..', 'examples', '06-new-lead-to-crm-row.json');
+		// What users (and the e2e run) do: put their bot's IDs in place of the placeholders.
+		const workflow = JSON.parse(
+			fs
+				.readFileSync(file, 'utf8')
+				.replace(/YOUR_BOT_ID/g, sim.botId)
+				.replace(/YOUR_CUSTOMER_ID/g, sim.customerId),
+		) as { nodes: INode[] };
+		const [node, ...others] = workflow.nodes.filter(
+			(n) => n.type === 'n8n-nodes-botpenguin-inbox.botPenguinInboxTrigger',
+		);
+		expect(others).toEqual([]);
+		const known = new Set(triggerType.description.properties.map((p) => p.name));
+		expect(Object.keys(node.parameters).filter((name) => !known.has(name))).toEqual([]);
+		expect(node.parameters.event).toBe('newLead');
+
+		const trigger = poller(node.parameters as IDataObject);
+		expect((await trigger.activate()).items).toEqual([]);
+		const lead = sim.addChat(true);
+		sim.addChat(false);
+		const outcome = await trigger.poll();
+		expect(uuids(outcome)).toEqual([lead.uuid]);
+		expect((await trigger.poll()).items).toEqual([]);
 	});
 });
