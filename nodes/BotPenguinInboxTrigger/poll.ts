@@ -734,20 +734,41 @@ async function ascending(
 	return emit;
 }
 
+/**
+ * Polls in flight, by workflow and node. n8n starts the next poll on schedule even while the last one
+ * runs (it only counts them); two polls reading the same state would emit the same records twice.
+ */
+const inFlight = new Set<string>();
+
 export async function pollInbox(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	if (this.getMode() === 'manual') return await pollOnce(this);
+	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	// The running poll goes on where it stops; this one has nothing to add.
+	if (inFlight.has(key)) return null;
+	inFlight.add(key);
+	try {
+		return await pollOnce(this);
+	} finally {
+		inFlight.delete(key);
+	}
+}
+
+async function pollOnce(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const started = Date.now();
 	let base: string | undefined;
-	const baseURL = async () => (base ??= await requireBaseUrl(this));
-	const settings = settingsOf(this, baseURL);
+	const baseURL = async () => (base ??= await requireBaseUrl(context));
+	const settings = settingsOf(context, baseURL);
 	await baseURL();
 
 	const budget =
-		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : FALLBACK_POLL_BUDGET_MS;
+		typeof context.getPollBudgetMs === 'function'
+			? context.getPollBudgetMs()
+			: FALLBACK_POLL_BUDGET_MS;
 	// Half the budget for starting requests: the last one may still need its timeout and retries.
 	const deadline = started + budget / 2;
-	if (this.getMode() === 'manual') return await testEvent(settings, deadline);
+	if (context.getMode() === 'manual') return await testEvent(settings, deadline);
 
-	const staticData = this.getWorkflowStaticData('node');
+	const staticData = context.getWorkflowStaticData('node');
 	const stored =
 		isState(staticData.state) && staticData.state.key === settings.key
 			? staticData.state
@@ -755,7 +776,7 @@ export async function pollInbox(this: IPollFunctions): Promise<INodeExecutionDat
 	// Nothing is written to the static data before the poll has succeeded: a failed poll leaves it
 	// as it was, and the next one reads the same window again.
 	const poll: Poll = {
-		context: this,
+		context,
 		settings,
 		deadline,
 		commit: (state) => {

@@ -637,6 +637,23 @@ describe('draining a backlog over several polls (page cap)', () => {
 	});
 });
 
+describe('overlapping polls', () => {
+	test('a poll that starts while the last one still runs (n8n does not wait) adds nothing', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = [sim.addContact(), sim.addContact(), sim.addContact()];
+		sim.setOptions({ latencyMs: 20 });
+		await Promise.all([trigger.poll(), trigger.poll()]);
+		expect(trigger.executions).toHaveLength(1);
+		expectExactlyOnce(
+			trigger.executions.flat().map((item) => item.id),
+			added.map((c) => c._id),
+		);
+		expect((await trigger.poll()).items).toEqual([]);
+	});
+});
+
 describe('more records inside the look-back than the ID cap', () => {
 	test('whole createdAt groups are kept up to the cap, the rest below a floor; nothing repeats', async () => {
 		const { sim } = scenario;
