@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test infrastructure: these rules guard code that runs inside n8n, not tests */
 /**
  * BotPenguin Inbox Trigger, one scenario per behaviour of issue #10. Every poll runs through n8n-core's
  * own PollTriggerExecutor and PollContext (test/helpers/poller.ts), the static data carried from poll
