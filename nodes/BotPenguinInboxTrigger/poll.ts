@@ -98,7 +98,7 @@ export interface TriggerState {
 }
 
 interface Seen {
-	id?: string;
+	id: string;
 	at: number;
 	raw: IDataObject;
 }
@@ -300,12 +300,11 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 class Reader {
 	pages = 0;
 	private readonly cache = new Map<number, Seen[]>();
+	private readonly sizes = new Map<number, number>();
 
 	constructor(
 		private readonly listing: Listing,
 		private readonly deadline: number,
-		/** Where a record without a usable createdAt is placed: the window's start, never "old". */
-		private readonly fallbackAt: () => number,
 	) {}
 
 	get capped(): boolean {
@@ -316,18 +315,29 @@ class Reader {
 		return Date.now() >= this.deadline;
 	}
 
+	/**
+	 * The records of a page that have an ID and a usable `createdAt`. One without either cannot be
+	 * placed against the watermark or told apart from the others, so the trigger never emits it.
+	 */
 	async page(page: number): Promise<Seen[]> {
 		const cached = this.cache.get(page);
 		if (cached) return cached;
 		const data = await this.listing.fetch(page);
 		this.pages++;
-		const records = data.map((raw) => ({
-			id: this.listing.idOf(raw),
-			at: timeOf(raw) ?? this.fallbackAt(),
-			raw,
-		}));
+		const records: Seen[] = [];
+		for (const raw of data) {
+			const id = this.listing.idOf(raw);
+			const at = timeOf(raw);
+			if (id !== undefined && at !== undefined) records.push({ id, at, raw });
+		}
 		this.cache.set(page, records);
+		this.sizes.set(page, data.length);
 		return records;
+	}
+
+	/** How many records BotPenguin put on a page read in this poll (0: the listing ended). */
+	sizeOf(page: number): number {
+		return this.sizes.get(page) ?? 0;
 	}
 
 	/** Every record read in this poll. */
@@ -343,8 +353,7 @@ class OrderSense {
 	private down = false;
 
 	see(records: Seen[]) {
-		for (const { raw, at } of records) {
-			if (timeOf(raw) === undefined) continue;
+		for (const { at } of records) {
 			if (this.last !== undefined && at > this.last) this.up = true;
 			if (this.last !== undefined && at < this.last) this.down = true;
 			this.last = at;
@@ -389,6 +398,7 @@ async function scanForward(
 			return { accepted, complete: false, lastPage: page - 1, order: sense.order };
 		}
 		const records = await reader.page(page);
+		const size = reader.sizeOf(page);
 		read++;
 		const done = (complete: boolean): Scan => ({
 			accepted,
@@ -396,19 +406,19 @@ async function scanForward(
 			lastPage: page,
 			order: sense.order,
 		});
-		if (records.length === 0) return done(true);
+		if (size === 0) return done(true);
 		sense.see(records);
 		let inWindow = 0;
 		for (const record of records) {
 			if (lo !== undefined && record.at < lo) continue;
 			inWindow++;
-			if (record.id === undefined || accepted.has(record.id) || options.skip?.(record)) continue;
+			if (accepted.has(record.id) || options.skip?.(record)) continue;
 			accepted.set(record.id, record);
 		}
 		const newestFirst = sense.order === undefined || sense.order === 'newestFirst';
 		if (lo !== undefined && inWindow === 0 && newestFirst) return done(true);
-		if (records.length < longest) return done(true);
-		longest = Math.max(longest, records.length);
+		if (size < longest) return done(true);
+		longest = Math.max(longest, size);
 	}
 }
 
@@ -420,7 +430,7 @@ async function scanForward(
 async function locate(reader: Reader, lo: number, hint = 1): Promise<number> {
 	const before = async (page: number) => {
 		const records = await reader.page(page);
-		return records.length > 0 && Math.max(...records.map((r) => r.at)) < lo;
+		return reader.sizeOf(page) > 0 && Math.max(-Infinity, ...records.map((r) => r.at)) < lo;
 	};
 	let good = 0;
 	let bad: number | undefined;
@@ -476,7 +486,7 @@ function newestOf(records: Iterable<Seen>): Seen | undefined {
 
 function idsOf(records: Iterable<Seen>): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const record of records) if (record.id !== undefined) out[record.id] = record.at;
+	for (const record of records) out[record.id] = record.at;
 	return out;
 }
 
@@ -485,11 +495,11 @@ async function testEvent(
 	settings: Settings,
 	deadline: number,
 ): Promise<INodeExecutionData[][] | null> {
-	const reader = new Reader(settings.listing(undefined, false), deadline, () => 0);
+	const reader = new Reader(settings.listing(undefined, false), deadline);
 	let records = await reader.page(1);
 	const sense = new OrderSense();
 	sense.see(records);
-	if (sense.order === 'oldestFirst' && records.length > 0) {
+	if (sense.order === 'oldestFirst') {
 		const end = await locate(reader, Infinity);
 		if (end > 1) records = await reader.page(end - 1);
 	}
@@ -507,17 +517,18 @@ interface Poll {
 /** The first poll after activation: remembers what exists, emits nothing. */
 async function baseline({ context, settings, deadline, commit }: Poll): Promise<null> {
 	let lo: number | undefined;
-	const reader = new Reader(settings.listing(undefined, true), deadline, () => lo ?? 0);
+	const reader = new Reader(settings.listing(undefined, true), deadline);
 	const first = await reader.page(1);
 	const sense = new OrderSense();
 	sense.see(first);
 	const state: TriggerState = { v: STATE_VERSION, key: settings.key, recent: {} };
-	if (first.length === 0) return (commit(state), null);
+	if (reader.sizeOf(1) === 0) return (commit(state), null);
 
 	let scan: Scan | undefined;
 	let floor: number | undefined;
 	if (sense.order !== 'oldestFirst') {
-		lo = (newestOf(first) as Seen).at - OVERLAP_MS;
+		const newest = newestOf(first);
+		lo = newest === undefined ? undefined : newest.at - OVERLAP_MS;
 		scan = await scanForward(reader, 1, lo);
 		if (scan.order === 'unordered' && !scan.complete) throw unorderedError(context);
 		// Too many records just before activation to read them all: the unread, older ones existed
@@ -527,7 +538,7 @@ async function baseline({ context, settings, deadline, commit }: Poll): Promise<
 	}
 	if (sense.order === 'oldestFirst' || scan?.order === 'oldestFirst') {
 		const end = await locate(reader, Infinity);
-		const hi = (newestOf(await reader.page(Math.max(1, end - 1))) as Seen).at;
+		const hi = (newestOf(await reader.page(Math.max(1, end - 1))) ?? newestOf(first))?.at ?? 0;
 		lo = hi - OVERLAP_MS;
 		scan = await scanForward(reader, await locate(reader, lo, end - 1), lo);
 		state.order = 'oldestFirst';
@@ -555,8 +566,8 @@ const has = (ids: Record<string, number>, id: string) =>
 
 function fresh(accepted: Iterable<Seen>, recent: Record<string, number>): Seen[] {
 	return [...accepted]
-		.filter((record) => record.id !== undefined && !has(recent, record.id))
-		.sort((a, b) => a.at - b.at || ((a.id as string) < (b.id as string) ? -1 : 1));
+		.filter((record) => !has(recent, record.id))
+		.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
 }
 
 /** A complete read of the window: the watermark moves to the newest record seen. */
@@ -589,7 +600,7 @@ async function regular(poll: Poll, stored: TriggerState): Promise<Seen[]> {
 	const { context, settings, deadline, commit } = poll;
 	const lo = windowStart(stored);
 	const listing = settings.listing(lo, false);
-	const reader = new Reader(listing, deadline, () => lo ?? stored.watermark ?? 0);
+	const reader = new Reader(listing, deadline);
 	if (stored.order === 'oldestFirst')
 		return await ascending(poll, stored, reader, listing, lo, true);
 
@@ -614,7 +625,7 @@ async function regular(poll: Poll, stored: TriggerState): Promise<Seen[]> {
 			page: scan.lastPage,
 			hi,
 			at,
-			tie: accepted.filter((r) => r.at === at).map((r) => r.id as string),
+			tie: accepted.filter((r) => r.at === at).map((r) => r.id),
 			top: top.recent,
 			...(top.floor === undefined ? {} : { floor: top.floor }),
 		},
@@ -626,19 +637,18 @@ async function regular(poll: Poll, stored: TriggerState): Promise<Seen[]> {
 async function resumeDrain(poll: Poll, stored: TriggerState, drain: DrainState): Promise<Seen[]> {
 	const { settings, deadline, commit } = poll;
 	const lo = windowStart(stored);
-	const reader = new Reader(settings.listing(lo, false), deadline, () => lo ?? drain.hi);
+	const reader = new Reader(settings.listing(lo, false), deadline);
 
 	let at = drain.at;
 	let tie = new Set(drain.tie);
-	const handled = (record: Seen) =>
-		record.at > at || (record.at === at && record.id !== undefined && tie.has(record.id));
+	const handled = (record: Seen) => record.at > at || (record.at === at && tie.has(record.id));
 	const skip = (record: Seen) => {
 		if (handled(record)) return true;
 		if (record.at < at) {
 			at = record.at;
 			tie = new Set();
 		}
-		tie.add(record.id as string);
+		tie.add(record.id);
 		return false;
 	};
 
@@ -646,7 +656,7 @@ async function resumeDrain(poll: Poll, stored: TriggerState, drain: DrainState):
 	// page is one the drain handled, so none slips past between two pages.
 	let start = drain.page;
 	while (start > 1 && !reader.capped) {
-		const first = (await reader.page(start)).find((record) => record.id !== undefined);
+		const [first] = await reader.page(start);
 		if (first && handled(first)) break;
 		start--;
 	}
