@@ -324,6 +324,23 @@ describe('changing the event, the bot or the filters starts afresh', () => {
 		const lead = sim.addChat(true);
 		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
 	});
+
+	test('another Bot ID: no stale watermark, no flood when coming back', async () => {
+		const { sim } = scenario;
+		const params = { event: 'newLead', botId: sim.botId, customerId: sim.customerId };
+		const trigger = poller(params);
+		await trigger.activate();
+		const key = stateOf(trigger.memory).key;
+		const other = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+		expect((await trigger.update({ ...params, botId: other })).items).toEqual([]);
+		expect(stateOf(trigger.memory).key).not.toBe(key);
+		expect(stateOf(trigger.memory).watermark).toBeUndefined();
+		sim.addChat(true);
+		expect((await trigger.poll()).items).toEqual([]);
+		expect((await trigger.update(params)).items).toEqual([]);
+		const lead = sim.addChat(true);
+		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+	});
 });
 
 describe('Fetch Test Event (manual mode)', () => {
@@ -766,25 +783,6 @@ describe('a listing in no createdAt order', () => {
 		const failed = await trigger.poll();
 		expect(failed.error?.message).toMatch(/no createdAt order/);
 		expect(JSON.stringify(trigger.memory)).toBe(before);
-	});
-});
-
-describe('changing the bot starts afresh', () => {
-	test('another Bot ID: no stale watermark, no flood when coming back', async () => {
-		const { sim } = scenario;
-		const params = { event: 'newLead', botId: sim.botId, customerId: sim.customerId };
-		const trigger = poller(params);
-		await trigger.activate();
-		const key = stateOf(trigger.memory).key;
-		const other = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-		expect((await trigger.update({ ...params, botId: other })).items).toEqual([]);
-		expect(stateOf(trigger.memory).key).not.toBe(key);
-		expect(stateOf(trigger.memory).watermark).toBeUndefined();
-		sim.addChat(true);
-		expect((await trigger.poll()).items).toEqual([]);
-		expect((await trigger.update(params)).items).toEqual([]);
-		const lead = sim.addChat(true);
-		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
 	});
 });
 
