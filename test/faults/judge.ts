@@ -166,21 +166,13 @@ export function plural(count: number, word: string): string {
 	return `${count} ${word}${count === 1 ? '' : word.endsWith('y') ? '' : 's'}`;
 }
 
-/** Judges one run: outcome, request count, items, token. `extraTexts` are logs / console output of the run. */
-export function judgeCell(
-	row: FaultRow,
+/** How the run ended, and what is wrong with the ending itself (a hang, a crash, no message). */
+function outcomeOf(
 	op: OperationSpec,
-	base: Baseline,
 	run: RawRun,
-	token: string,
-	extraTexts: Record<string, string>,
-): CellResult {
-	const expected = expectedOutcome(row, op, base);
+	items: IDataObject[],
+): { status: CellStatus; problems: string[] } {
 	const problems: string[] = [];
-	const items = (run.result?.items ?? []).map((item) => item.json);
-	const pages = run.requests
-		.map((request) => pageOf(op, request))
-		.filter((page): page is number => page !== undefined);
 	const error = run.result?.error;
 	let status: CellStatus;
 
@@ -201,117 +193,155 @@ export function judgeCell(
 	} else {
 		status = 'ok';
 	}
+	return { status, problems };
+}
 
-	// No loss: the import answers every contact, in input order, each with a status and its reason.
-	if (op.kind === 'import' && status !== 'hang') {
-		const inputs = op.items ?? [];
-		if (items.length !== inputs.length) {
-			problems.push(`LOST: ${inputs.length} contacts in, ${items.length} items out`);
-		} else {
-			items.forEach((item, index) => {
-				const wanted = index === IMPORT_INVALID_INDEX ? ['rejected'] : ['sent', 'failed'];
-				if (!wanted.includes(String(item.status))) {
-					problems.push(`LOST: contact ${index + 1} has status ${String(item.status)}`);
+/** No loss: the import answers every contact, in input order, each with a status and its reason. */
+function importLosses(row: FaultRow, op: OperationSpec, items: IDataObject[]): string[] {
+	const problems: string[] = [];
+	const inputs = op.items ?? [];
+	if (items.length !== inputs.length) {
+		problems.push(`LOST: ${inputs.length} contacts in, ${items.length} items out`);
+	} else {
+		items.forEach((item, index) => {
+			const wanted = index === IMPORT_INVALID_INDEX ? ['rejected'] : ['sent', 'failed'];
+			if (!wanted.includes(String(item.status))) {
+				problems.push(`LOST: contact ${index + 1} has status ${String(item.status)}`);
+			}
+			if (item.status !== 'sent' && isMeaningless(item.error as string | undefined)) {
+				problems.push(`LOST: contact ${index + 1} (${String(item.status)}) carries no reason`);
+			}
+			if (
+				item.status === 'failed' &&
+				isMeaningless(item.error as string | undefined) === false &&
+				row.message &&
+				!row.fatal
+			) {
+				// The batch's error is the fault's error (or the "not sent" note after a fatal one).
+				const said = String(item.error);
+				if (!row.message.test(said) && !/^Not sent: an earlier batch failed/.test(said)) {
+					problems.push(`UNEXPECTED: contact ${index + 1} failed with "${said}"`);
 				}
-				if (item.status !== 'sent' && isMeaningless(item.error as string | undefined)) {
-					problems.push(`LOST: contact ${index + 1} (${String(item.status)}) carries no reason`);
-				}
-				if (
-					item.status === 'failed' &&
-					isMeaningless(item.error as string | undefined) === false &&
-					row.message &&
-					!row.fatal
-				) {
-					// The batch's error is the fault's error (or the "not sent" note after a fatal one).
-					const said = String(item.error);
-					if (!row.message.test(said) && !/^Not sent: an earlier batch failed/.test(said)) {
-						problems.push(`UNEXPECTED: contact ${index + 1} failed with "${said}"`);
-					}
-				}
-			});
-		}
-		for (const item of items.filter((candidate) => candidate.status === 'failed')) {
-			if (isMeaningless(item.error as string | undefined))
-				problems.push('CRASH: a failed contact has no error message');
-		}
+			}
+		});
 	}
+	for (const item of items.filter((candidate) => candidate.status === 'failed')) {
+		if (isMeaningless(item.error as string | undefined))
+			problems.push('CRASH: a failed contact has no error message');
+	}
+	return problems;
+}
 
-	// Token hygiene: everything the node produced, n8n's logs and the console.
+/** Token hygiene: everything the node produced, n8n's logs and the console. */
+function tokenLeaks(token: string, run: RawRun, extraTexts: Record<string, string>): string[] {
 	const leaks = findToken(token, { ...producedTexts(run.result), ...extraTexts });
-	if (leaks.length) problems.push(`LEAK: the token appears in ${leaks.join(', ')}`);
+	return leaks.length ? [`LEAK: the token appears in ${leaks.join(', ')}`] : [];
+}
 
-	// The outcome the retry policy predicts.
-	if (status !== 'hang' && run.thrown === undefined) {
-		const mismatch: string[] = [];
-		if (status !== expected.outcome)
-			mismatch.push(
-				`expected ${expected.outcome}, got ${status}${error ? ` (${error.message})` : ''}`,
-			);
-		const mostRequests = expected.requestsAtMost ?? expected.requests;
-		if (run.requests.length < expected.requests || run.requests.length > mostRequests) {
-			const wanted =
-				mostRequests === expected.requests
-					? plural(expected.requests, 'request')
-					: `${expected.requests}–${mostRequests} requests`;
-			mismatch.push(`expected ${wanted}, got ${run.requests.length}`);
-		}
-		if (status === 'error' && error && row.message && !row.message.test(error.message)) {
-			mismatch.push(`message "${error.message}" does not match ${String(row.message)}`);
-		}
-		if (
-			status === 'error' &&
-			error &&
-			row.description &&
-			!row.description.test(String(error.description ?? ''))
-		) {
-			mismatch.push(
-				`description "${String(error.description)}" does not match ${String(row.description)}`,
-			);
-		}
-		if (
-			status === 'error' &&
-			error &&
-			op.scope === 'write' &&
-			row.retriedIn.includes('read') &&
-			!row.retriedIn.includes('write') &&
-			!/may have applied the update/.test(String(error.description ?? ''))
-		) {
-			mismatch.push('a write that was not retried must say it may have been applied');
-		}
-		if (status === 'ok' && expected.items !== undefined && items.length !== expected.items) {
-			mismatch.push(`expected ${expected.items} items, got ${items.length}`);
-		}
-		if (op.kind === 'import' && expected.sent !== undefined) {
-			const sent = items.filter((item) => item.status === 'sent').length;
-			const failed = items.filter((item) => item.status === 'failed').length;
-			if (expected.sentAtMost !== undefined) {
-				const valid = (op.items?.length ?? 0) - 1;
-				if (sent < expected.sent || sent > expected.sentAtMost || sent + failed !== valid) {
-					mismatch.push(
-						`expected ${expected.sent}–${expected.sentAtMost} of ${valid} sent, the rest failed; got ${sent} / ${failed}`,
-					);
-				}
-			} else if (sent !== expected.sent || failed !== expected.failed) {
+/** Where the run differs from the outcome the retry rules predict. */
+function mismatches(
+	row: FaultRow,
+	op: OperationSpec,
+	expected: Expected,
+	run: RawRun,
+	status: CellStatus,
+	items: IDataObject[],
+	pages: number[],
+): string[] {
+	const error = run.result?.error;
+	const mismatch: string[] = [];
+	if (status !== expected.outcome)
+		mismatch.push(
+			`expected ${expected.outcome}, got ${status}${error ? ` (${error.message})` : ''}`,
+		);
+	const mostRequests = expected.requestsAtMost ?? expected.requests;
+	if (run.requests.length < expected.requests || run.requests.length > mostRequests) {
+		const wanted =
+			mostRequests === expected.requests
+				? plural(expected.requests, 'request')
+				: `${expected.requests}–${mostRequests} requests`;
+		mismatch.push(`expected ${wanted}, got ${run.requests.length}`);
+	}
+	if (status === 'error' && error && row.message && !row.message.test(error.message)) {
+		mismatch.push(`message "${error.message}" does not match ${String(row.message)}`);
+	}
+	if (
+		status === 'error' &&
+		error &&
+		row.description &&
+		!row.description.test(String(error.description ?? ''))
+	) {
+		mismatch.push(
+			`description "${String(error.description)}" does not match ${String(row.description)}`,
+		);
+	}
+	if (
+		status === 'error' &&
+		error &&
+		op.scope === 'write' &&
+		row.retriedIn.includes('read') &&
+		!row.retriedIn.includes('write') &&
+		!/may have applied the update/.test(String(error.description ?? ''))
+	) {
+		mismatch.push('a write that was not retried must say it may have been applied');
+	}
+	if (status === 'ok' && expected.items !== undefined && items.length !== expected.items) {
+		mismatch.push(`expected ${expected.items} items, got ${items.length}`);
+	}
+	if (op.kind === 'import' && expected.sent !== undefined) {
+		const sent = items.filter((item) => item.status === 'sent').length;
+		const failed = items.filter((item) => item.status === 'failed').length;
+		if (expected.sentAtMost !== undefined) {
+			const valid = (op.items?.length ?? 0) - 1;
+			if (sent < expected.sent || sent > expected.sentAtMost || sent + failed !== valid) {
 				mismatch.push(
-					`expected ${expected.sent} sent / ${expected.failed} failed, got ${sent} / ${failed}`,
+					`expected ${expected.sent}–${expected.sentAtMost} of ${valid} sent, the rest failed; got ${sent} / ${failed}`,
 				);
 			}
+		} else if (sent !== expected.sent || failed !== expected.failed) {
+			mismatch.push(
+				`expected ${expected.sent} sent / ${expected.failed} failed, got ${sent} / ${failed}`,
+			);
 		}
-		if (op.kind === 'paged') {
-			// Each page is retried on its own: page 1 is asked once (and first); one at a time, pages
-			// never go back (side by side, a retry comes after pages asked for later).
-			if (
-				pages.filter((page) => page === 1).length !== 1 ||
-				pages[0] !== 1 ||
-				(!op.parallel && pages.some((page, index) => index > 0 && page < pages[index - 1]))
-			) {
-				mismatch.push(`pages requested out of order: ${pages.join(', ')}`);
-			}
-			if (status === 'ok') {
-				const keys = items.map((item) => String(item._id ?? item.id ?? item.uuid));
-				if (new Set(keys).size !== keys.length) mismatch.push('duplicate records in the output');
-			}
+	}
+	if (op.kind === 'paged') {
+		// Each page is retried on its own: page 1 is asked once (and first); one at a time, pages
+		// never go back (side by side, a retry comes after pages asked for later).
+		if (
+			pages.filter((page) => page === 1).length !== 1 ||
+			pages[0] !== 1 ||
+			(!op.parallel && pages.some((page, index) => index > 0 && page < pages[index - 1]))
+		) {
+			mismatch.push(`pages requested out of order: ${pages.join(', ')}`);
 		}
+		if (status === 'ok') {
+			const keys = items.map((item) => String(item._id ?? item.id ?? item.uuid));
+			if (new Set(keys).size !== keys.length) mismatch.push('duplicate records in the output');
+		}
+	}
+	return mismatch;
+}
+
+/** Judges one run: outcome, request count, items, token. `extraTexts` are logs / console output of the run. */
+export function judgeCell(
+	row: FaultRow,
+	op: OperationSpec,
+	base: Baseline,
+	run: RawRun,
+	token: string,
+	extraTexts: Record<string, string>,
+): CellResult {
+	const expected = expectedOutcome(row, op, base);
+	const items = (run.result?.items ?? []).map((item) => item.json);
+	const pages = run.requests
+		.map((request) => pageOf(op, request))
+		.filter((page): page is number => page !== undefined);
+	const error = run.result?.error;
+	const { status, problems } = outcomeOf(op, run, items);
+	if (op.kind === 'import' && status !== 'hang') problems.push(...importLosses(row, op, items));
+	problems.push(...tokenLeaks(token, run, extraTexts));
+	if (status !== 'hang' && run.thrown === undefined) {
+		const mismatch = mismatches(row, op, expected, run, status, items, pages);
 		if (mismatch.length) problems.push(`UNEXPECTED: ${mismatch.join('; ')}`);
 	}
 
