@@ -10,16 +10,9 @@
  *   npm run faults -- --sequential  one cell at a time (slower; the default runs a row's cells at once)
  *   npm run faults -- --list        the row ids
  */
-import {
-	FAULTS,
-	LEGEND,
-	OPERATIONS,
-	badCells,
-	formatCell,
-	formatDetails,
-	formatMatrix,
-	runMatrix,
-} from '../test/faults/matrix';
+import { FAULTS, OPERATIONS } from '../test/faults/rows';
+import { runMatrix } from '../test/faults/matrix';
+import { badCells, formatCell, formatDetails, formatMatrix, LEGEND } from '../test/faults/report';
 
 async function main(): Promise<number> {
 	const args = process.argv.slice(2);

@@ -3,10 +3,13 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { searchChats, searchLeads } from './methods/listSearch';
 import { getSegments } from './methods/loadOptions';
-import { contactDescription } from './resources/contact';
-import { upsertContacts } from './resources/contact/upsert';
-import { conversationDescription } from './resources/conversation';
-import { segmentDescription } from './resources/segment';
+import { contactResource } from './resources/contact';
+import { conversationResource } from './resources/conversation';
+import { segmentResource } from './resources/segment';
+import { customOperations } from './shared/resource';
+
+const chatResource = conversationResource('chat');
+const leadResource = conversationResource('lead');
 
 export class BotPenguinInbox implements INodeType {
 	description: INodeTypeDescription = {
@@ -56,10 +59,10 @@ export class BotPenguinInbox implements INodeType {
 				],
 				default: 'contact',
 			},
-			...contactDescription,
-			...conversationDescription('chat'),
-			...conversationDescription('lead'),
-			...segmentDescription,
+			...contactResource.properties,
+			...chatResource.properties,
+			...leadResource.properties,
+			...segmentResource.properties,
 		],
 	};
 
@@ -73,10 +76,14 @@ export class BotPenguinInbox implements INodeType {
 		},
 	};
 
-	/** The only operation that runs as code: it sees all items at once to import them in batches. */
-	customOperations = {
-		contact: {
-			upsert: upsertContacts,
-		},
-	};
+	/**
+	 * The operations that run as code (they export `execute`): Contact → Create or Update sees all
+	 * items at once to import them in batches.
+	 */
+	customOperations = customOperations([
+		contactResource,
+		chatResource,
+		leadResource,
+		segmentResource,
+	]);
 }

@@ -6,8 +6,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunResult } from '../helpers/engine';
 import type { RecordedRequest } from '../simulator/server';
-import { FAULTS, OPERATIONS, formatCell, judgeCell, makeToken, shortLabel } from './matrix';
-import type { RawRun } from './matrix';
+import { FAULTS, makeToken, OPERATIONS } from './rows';
+import { judgeCell } from './judge';
+import type { RawRun } from './judge';
+import { formatCell, shortLabel } from './report';
 
 const TOKEN = makeToken('judge');
 const row = (id: string) => FAULTS.find((candidate) => candidate.id === id)!;

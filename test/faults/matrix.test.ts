@@ -11,20 +11,14 @@ jest.mock('n8n-workflow', () => ({
 import { sleep } from 'n8n-workflow';
 
 import { logs } from '../helpers/engine';
-import {
-	FAULTS,
-	OPERATIONS,
-	OutputCapture,
-	applies,
-	checkDelays,
-	expectedOutcome,
-	formatCell,
-	judgeCell,
-	measureBaseline,
-	openBench,
-	runCell,
-} from './matrix';
-import type { Baseline, Bench, FaultRow, OperationSpec } from './matrix';
+import { applies, FAULTS, OPERATIONS } from './rows';
+import type { FaultRow, OperationSpec } from './rows';
+import { checkDelays, expectedOutcome } from './expectations';
+import type { Baseline } from './expectations';
+import { judgeCell, OutputCapture } from './judge';
+import { measureBaseline, openBench, runCell } from './matrix';
+import type { Bench } from './matrix';
+import { formatCell } from './report';
 
 const sleepMock = sleep as unknown as jest.Mock;
 

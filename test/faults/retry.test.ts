@@ -13,12 +13,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
-import { effectiveTimeout } from '../../nodes/BotPenguinInbox/shared/requests';
-import {
-	DEFAULT_TIMEOUT_MS,
-	MAX_RETRY_AFTER_MS,
-} from '../../nodes/BotPenguinInbox/shared/transport';
-import { OutputCapture } from './matrix';
+import { MAX_RETRY_AFTER_MS } from '../../nodes/BotPenguinInbox/shared/retry';
+import { DEFAULT_TIMEOUT_MS, effectiveTimeout } from '../../nodes/BotPenguinInbox/shared/transport';
+import { OutputCapture } from './judge';
 
 const sleepMock = sleep as unknown as jest.Mock;
 let sim: Simulator;

@@ -14,7 +14,8 @@ import { logs, runNode } from '../helpers/engine';
 import type { RunResult } from '../helpers/engine';
 import { startSimulator } from '../simulator/server';
 import type { Fault, Simulator } from '../simulator/server';
-import { OPERATIONS, OutputCapture, dump, findToken, makeToken, producedTexts } from './matrix';
+import { makeToken, OPERATIONS } from './rows';
+import { dump, findToken, OutputCapture, producedTexts } from './judge';
 
 let sim: Simulator;
 

@@ -49,6 +49,7 @@ export function useSimulator(options: SimulatorOptions = {}): Scenario {
 			latencyMs: options.latencyMs ?? 0,
 			badTokenStatus: options.badTokenStatus ?? 401,
 			maxInFlight: options.maxInFlight ?? 0,
+			order: options.order ?? 'newestFirst',
 		});
 	});
 	return scenario;

@@ -1,28 +1,19 @@
-import type { INodeParameters } from 'n8n-workflow';
-
+import { pick } from '../helpers/operations';
+import type { OperationName } from '../helpers/operations';
 import { errorOf, jsonOf, someEmail, useSimulator } from '../helpers/scenario';
 
 const s = useSimulator({ pageSize: 20 });
 
 /** The two paged listings: contacts (page in the POST body) and leads (page in the query). */
-function listings(): [string, INodeParameters, (index: number) => unknown][] {
-	const { sim } = s;
-	return [
-		[
-			'contact → Get Many',
-			{ resource: 'contact', operation: 'getAll' },
-			(index) => (sim.requests[index].body as { page: number }).page,
-		],
-		[
-			'lead → Get Many',
-			{ resource: 'lead', operation: 'getAll', botId: sim.botId, customerId: sim.customerId },
-			(index) => Number(sim.requests[index].query.page),
-		],
-	];
-}
-const NAMES = ['contact → Get Many', 'lead → Get Many'];
-const listing = (name: string) =>
-	listings().find(([candidate]) => candidate === name) as ReturnType<typeof listings>[0];
+const listings = pick<{ pageOf: (index: number) => unknown }>({
+	'contact → Get Many': {
+		pageOf: (index) => (s.sim.requests[index].body as { page: number }).page,
+	},
+	'lead → Get Many': { pageOf: (index) => Number(s.sim.requests[index].query.page) },
+});
+const NAMES = listings.names;
+const listing = (name: OperationName) =>
+	[name, listings.parameters(name, s.sim), listings.extra(name).pageOf] as const;
 
 describe.each(NAMES)('%s against a server that misbehaves with pages', (name) => {
 	it('a server that ignores the page number stops Return All with a clear error after 2 requests', async () => {

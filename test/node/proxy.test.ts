@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { connectionOptions } from '../../nodes/BotPenguinInbox/shared/requests';
+import { connectionOptions } from '../../nodes/BotPenguinInbox/shared/transport';
 import { loadOptions } from '../helpers/engine';
 import { errorOf, jsonOf, useSimulator } from '../helpers/scenario';
 

@@ -5,17 +5,18 @@
  */
 import fc from 'fast-check';
 
+import { checkBaseUrl } from '../../nodes/BotPenguinInbox/shared/baseUrl';
 import { redact } from '../../nodes/BotPenguinInbox/shared/errors';
+import { interpretResponse } from '../../nodes/BotPenguinInbox/shared/response';
+import type { RawResponse } from '../../nodes/BotPenguinInbox/shared/response';
 import {
 	MAX_RETRY_AFTER_MS,
-	checkBaseUrl,
 	formatDuration,
-	interpretResponse,
 	isRetryable,
 	parseRetryAfter,
 	retryDelay,
-} from '../../nodes/BotPenguinInbox/shared/transport';
-import type { RawResponse, RetryScope } from '../../nodes/BotPenguinInbox/shared/transport';
+} from '../../nodes/BotPenguinInbox/shared/retry';
+import type { RetryScope } from '../../nodes/BotPenguinInbox/shared/retry';
 
 /** Tokens as BotPenguin issues them (and as users paste them), never shorter than 8 characters. */
 const secret = fc.stringMatching(/^[A-Za-z0-9._-]{8,64}$/);

@@ -2,9 +2,9 @@
  * Deterministic seed data for the BotPenguin Inbox API simulator.
  *
  * Everything is derived from a fixed seed through a small PRNG (never Math.random), so two
- * simulators started with the same options hold byte-identical data. Shapes follow
- * /work/shared/botpenguin-api.md: contacts = §7 (the POST /inbox/users object), chats and
- * leads = §5.2, segments = §5.1.
+ * simulators started with the same options hold byte-identical data. Shapes follow the
+ * project's API notes (../shared/botpenguin-api.md): contacts = §7 (the POST /inbox/users
+ * object), chats and leads = §5.2, segments = §5.1.
  *
  * Ordering invariant: `generateDataset` returns contacts and chats sorted newest `createdAt`
  * first with strictly decreasing timestamps, which is the order the listing endpoints answer in.

@@ -3,9 +3,9 @@
  * BotPenguin Inbox API simulator.
  *
  * An in-process HTTP server that behaves like the six documented "Contacts & Chats" endpoints
- * (see /work/shared/botpenguin-api.md) so the node can be tested, benchmarked and demoed without
- * the live API. Where the docs disagree the simulator takes the strict reading, so that a node
- * passing against it is likely to work against the real thing:
+ * (see the project's API notes, ../shared/botpenguin-api.md) so the node can be tested,
+ * benchmarked and demoed without the live API. Where the docs disagree the simulator takes the
+ * strict reading, so that a node passing against it is likely to work against the real thing:
  *
  * - every endpoint needs `Authorization: Bearer <token>` AND `authtype: Key`; the two
  *   `/inbox/direct/*` endpoints additionally need their legacy `x-bot-token` / `x-bp-token`;
@@ -65,15 +65,34 @@ export interface SimulatorOptions {
 	 * Retry-After: 1, unprocessed. Default 0 = no cap.
 	 */
 	maxInFlight?: number;
+	/**
+	 * Order of the /inbox/users and /inbox/direct/chats listings (BotPenguin documents none); default
+	 * 'newestFirst', as Pipedream's sources assume. 'oldestFirst' lists the same records reversed.
+	 */
+	order?: 'newestFirst' | 'oldestFirst';
 	/** Default true: keep every request in `requests`; false = only count them (benchmarks). */
 	record?: boolean;
 	/** Default 0 (a random free port); the host is always 127.0.0.1. */
 	port?: number;
 	/** Called once per answered request (also for `reset` faults, with status 0), whatever `record` says. */
 	onRequest?: (request: RecordedRequest) => void;
+	/**
+	 * Default false. Test-only: also answer `POST /__simulator/records` (no token; the simulator listens
+	 * on 127.0.0.1 only), which adds records while a real n8n polls. The BotPenguin routes never
+	 * offer it.
+	 */
+	admin?: boolean;
 }
 
-type SettableOption = 'pageSize' | 'latencyMs' | 'badTokenStatus' | 'maxInFlight';
+/** A record added by a test: when it was created and, if later, when the listings first show it. */
+export interface NewRecord {
+	/** ISO date or epoch ms; default: the simulator's clock (and after the newest record). */
+	createdAt?: string | number;
+	/** Epoch ms from which the listings show it (BotPenguin may list a record late); default at once. */
+	visibleAt?: number;
+}
+
+type SettableOption = 'pageSize' | 'latencyMs' | 'badTokenStatus' | 'maxInFlight' | 'order';
 
 export interface RecordedRequest {
 	method: string;
@@ -118,11 +137,21 @@ export interface Simulator {
 	rejectedInFlight: number;
 	/** The most requests that were in flight at once (since the last reset / clearRequests). */
 	peakInFlight: number;
+	/** The simulator's clock (epoch ms): the time new records get and late records appear at. */
+	now(): number;
+	/** Sets the clock to a fixed time, or back to the real one with `undefined`. */
+	setClock(ms: number | undefined): void;
+	/** Adds a contact at its place in the newest-first listing. */
+	addContact(record?: NewRecord): Contact;
+	/** Adds a lead (`isLead`) or a non-lead chat of the simulator's bot. */
+	addChat(isLead: boolean, record?: NewRecord): Chat;
 	/** Closes the server and every open socket. */
 	close(): Promise<void>;
 }
 
 const DEFAULT_TOKEN = 'bp-test-token-5f2c9a7e41d0b3c8';
+/** The test-only admin route (SimulatorOptions.admin). */
+export const ADMIN_PATH = '/__simulator/records';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_RECORDS = 1_000_000;
 const MAX_PAGE_SIZE = 10_000;
@@ -519,6 +548,8 @@ interface Route {
 	tokenHeader?: 'x-bot-token' | 'x-bp-token';
 	isList: boolean;
 	isPaged: boolean;
+	/** The test-only admin route: no token, only with the `admin` option. */
+	admin?: boolean;
 	handle: (ctx: RequestContext) => Success;
 }
 
@@ -637,12 +668,17 @@ class InboxSimulator implements Simulator {
 	rejectedInFlight = 0;
 	peakInFlight = 0;
 	private badTokenStatus: 400 | 401 = 401;
+	private order: 'newestFirst' | 'oldestFirst' = 'newestFirst';
 	/** Endless pages walk back in time from the oldest generated record, one minute per record. */
 	private endlessCursorMs = 0;
 	private readonly sizes: { contacts: number; chats: number; leads: number };
 	private readonly record: boolean;
 	private readonly onRequest?: (request: RecordedRequest) => void;
 	private readonly faults = new FaultInjector();
+	private fixedClock: number | undefined;
+	/** Records the listings hide until the clock reaches this time. */
+	private readonly visibleAt = new Map<string, number>();
+	private readonly admin: boolean;
 	private readonly routes: Route[];
 	private readonly server: http.Server;
 	/** Aborts pending latency/slow waits on close, so no timer outlives the server. */
@@ -654,6 +690,7 @@ class InboxSimulator implements Simulator {
 		if (this.token === '') throw new RangeError('Simulator option "token" must not be empty');
 		this.record = opts.record ?? true;
 		this.onRequest = opts.onRequest;
+		this.admin = opts.admin ?? false;
 		this.sizes = {
 			contacts: checkCount('contacts', opts.contacts ?? 45, 0, MAX_RECORDS),
 			chats: checkCount('chats', opts.chats ?? 30, 0, MAX_RECORDS),
@@ -668,6 +705,18 @@ class InboxSimulator implements Simulator {
 		this.loadDataset(this.dataset);
 
 		this.routes = [
+			...(this.admin
+				? [
+						{
+							method: 'POST' as const,
+							path: ADMIN_PATH,
+							isList: false,
+							isPaged: false,
+							admin: true,
+							handle: (c: RequestContext) => this.adminAdd(c),
+						},
+					]
+				: []),
 			{
 				method: 'GET',
 				path: '/inbox/segments',
@@ -746,9 +795,81 @@ class InboxSimulator implements Simulator {
 
 	// --- public API --------------------------------------------------------------------------
 
+	now(): number {
+		return this.fixedClock ?? Date.now();
+	}
+
+	setClock(ms: number | undefined): void {
+		this.fixedClock = ms;
+	}
+
+	addContact(record: NewRecord = {}): Contact {
+		const contact = this.dataset.factory.contact(this.createdAtOf(record, this.state.contacts));
+		this.insert(this.state.contacts, contact, record);
+		return contact;
+	}
+
+	addChat(isLead: boolean, record: NewRecord = {}): Chat {
+		const chat = this.dataset.factory.chat(isLead, this.createdAtOf(record, this.state.chats));
+		this.insert(this.state.chats, chat, record);
+		return chat;
+	}
+
+	private createdAtOf(record: NewRecord, items: readonly { createdAt: string }[]): number {
+		if (record.createdAt === undefined) return this.newestTimestamp(items);
+		const ms =
+			typeof record.createdAt === 'number' ? record.createdAt : Date.parse(record.createdAt);
+		if (Number.isNaN(ms)) throw new RangeError(`Invalid createdAt: ${String(record.createdAt)}`);
+		return ms;
+	}
+
+	/** Keeps the listing newest-first; among equal `createdAt`, the record added last comes first. */
+	private insert<T extends { _id: string; createdAt: string }>(
+		items: T[],
+		item: T,
+		record: NewRecord,
+	): void {
+		const at = Date.parse(item.createdAt);
+		const index = items.findIndex((other) => Date.parse(other.createdAt) <= at);
+		items.splice(index === -1 ? items.length : index, 0, item);
+		if (record.visibleAt !== undefined) this.visibleAt.set(item._id, record.visibleAt);
+	}
+
+	/** The stored newest-first array in the listing order (`order`). */
+	private listed<T>(items: readonly T[]): readonly T[] {
+		return this.order === 'oldestFirst' ? [...items].reverse() : items;
+	}
+
+	private isVisible(item: { _id: string }): boolean {
+		const from = this.visibleAt.get(item._id);
+		return from === undefined || this.now() >= from;
+	}
+
+	/** POST /__simulator/records {kind: 'contact' | 'lead' | 'chat', count?}: the ids of the records added. */
+	private adminAdd({ body }: RequestContext): Success {
+		const { kind, count = 1 } = (isRecord(body) ? body : {}) as { kind?: unknown; count?: unknown };
+		if (kind !== 'contact' && kind !== 'lead' && kind !== 'chat')
+			throw badRequest(MSG_VALIDATION, ['kind must be contact, lead or chat']);
+		if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1000)
+			throw badRequest(MSG_VALIDATION, ['count must be an integer from 1 to 1000']);
+		const added = Array.from({ length: count as number }, () =>
+			kind === 'contact' ? this.addContact() : this.addChat(kind === 'lead'),
+		);
+		return {
+			message: 'added',
+			data: added.map((r) => ({
+				_id: r._id,
+				uuid: (r as Partial<Chat>).uuid,
+				createdAt: r.createdAt,
+			})),
+		};
+	}
+
 	reset(): void {
 		this.clearRequests();
 		this.clearFaults();
+		this.fixedClock = undefined;
+		this.visibleAt.clear();
 		this.dataset = generateDataset(this.sizes);
 		this.loadDataset(this.dataset);
 	}
@@ -771,6 +892,11 @@ class InboxSimulator implements Simulator {
 	setOptions(o: Partial<Pick<SimulatorOptions, SettableOption>>): void {
 		if (o.maxInFlight !== undefined)
 			this.maxInFlight = checkCount('maxInFlight', o.maxInFlight, 0, 10_000);
+		if (o.order !== undefined) {
+			if (o.order !== 'newestFirst' && o.order !== 'oldestFirst')
+				throw new RangeError(`Simulator option "order" must be newestFirst or oldestFirst`);
+			this.order = o.order;
+		}
 		if (o.pageSize !== undefined)
 			this.pageSize = checkCount('pageSize', o.pageSize, 1, MAX_PAGE_SIZE);
 		if (o.latencyMs !== undefined)
@@ -934,7 +1060,7 @@ class InboxSimulator implements Simulator {
 	): Answer {
 		if (!route) return envelope(404, false, `Cannot ${method} ${url.pathname}`);
 		try {
-			this.authenticate(route, headers);
+			if (!route.admin) this.authenticate(route, headers);
 			let body: unknown;
 			if (route.method !== 'GET') {
 				if (raw.tooLarge)
@@ -969,7 +1095,7 @@ class InboxSimulator implements Simulator {
 	/** Records created at run time are newer than everything already listed, keeping newest-first. */
 	private newestTimestamp(items: readonly { createdAt: string }[]): number {
 		const newest = items.length > 0 ? Date.parse(items[0].createdAt) : 0;
-		return Math.max(Date.now(), newest + 1);
+		return Math.max(this.now(), newest + 1);
 	}
 
 	private endlessPage<T>(make: (createdAtMs: number) => T): T[] {
@@ -1023,7 +1149,12 @@ class InboxSimulator implements Simulator {
 		// A well-formed id of some other bot is simply a bot without chats.
 		if (botId !== this.botId || customerId !== this.customerId) return { message: 'ok', data: [] };
 		const page = effectivePage(Number(pageText), pageFault);
-		const chats = pageOf(this.state.chats, (c) => c.isLead === isLead, page, this.pageSize);
+		const chats = pageOf(
+			this.listed(this.state.chats),
+			(c) => c.isLead === isLead && this.isVisible(c),
+			page,
+			this.pageSize,
+		);
 		return { message: 'ok', data: chats.map(toApiChat) };
 	}
 
@@ -1057,9 +1188,13 @@ class InboxSimulator implements Simulator {
 		// also add its key to applicableFilters for it to take effect."
 		const predicates = b.applicableFilters.filter(isFilterKey).map((k) => FILTERS[k](b));
 		// Every simulated user is a saved contact, so `isContact` never narrows the list.
-		const keep = (c: Contact): boolean => c.status !== 'DELETED' && predicates.every((p) => p(c));
+		const keep = (c: Contact): boolean =>
+			c.status !== 'DELETED' && this.isVisible(c) && predicates.every((p) => p(c));
 		const page = effectivePage(b.page, pageFault);
-		return { message: '', data: pageOf(this.state.contacts, keep, page, this.pageSize) };
+		return {
+			message: '',
+			data: pageOf(this.listed(this.state.contacts), keep, page, this.pageSize),
+		};
 	}
 
 	private importUsers({ body }: RequestContext): Success {

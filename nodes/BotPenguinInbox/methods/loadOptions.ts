@@ -1,9 +1,10 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { requestJson, requireBaseUrl } from '../shared/requests';
+import { requireBaseUrl } from '../shared/credential';
+import { DEFAULT_MAX_RETRIES } from '../shared/retry';
 import { segmentLabel } from '../shared/segments';
-import type { JsonRequest } from '../shared/requests';
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../shared/transport';
+import { DEFAULT_TIMEOUT_MS, requestJson } from '../shared/transport';
+import type { JsonRequest } from '../shared/transport';
 
 /** A read for the editor (dropdowns, lists): retried, behind the node's own proxy settings. */
 export async function editorRead(

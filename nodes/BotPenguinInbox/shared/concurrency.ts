@@ -1,7 +1,7 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { failureInfo } from './errors';
+import { failureOf } from './errors';
 
 export interface Slot {
 	/** Waits `ms`, then queues again (ahead of new requests) if the limit was lowered meanwhile. */
@@ -98,7 +98,7 @@ export class AdaptiveConcurrency {
 			this.succeeded();
 			return outcome.value;
 		}
-		const status = failureInfo(outcome.error)?.status;
+		const status = failureOf(outcome.error)?.status;
 		if (status !== undefined && THROTTLE_STATUSES.includes(status)) this.throttle(sentIn);
 		throw outcome.error;
 	}

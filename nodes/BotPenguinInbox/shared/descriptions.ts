@@ -1,8 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from './concurrency';
 import { DEFAULT_MAX_PAGES } from './routing';
-import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './transport';
+import { DEFAULT_MAX_RETRIES, MAX_RETRIES_RANGE } from './retry';
 
 /** Description fragments shared by several resources. Each takes where it is shown. */
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
@@ -16,6 +16,23 @@ export const CONVERSATION_STATUSES = [
 	{ name: 'Open', value: 'OPEN' },
 	{ name: 'Review', value: 'REVIEW' },
 ];
+
+/** A resource's Operation dropdown. */
+export function operationField(
+	resource: string,
+	options: INodePropertyOptions[],
+	defaultOperation: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
 
 export function returnAllAndLimit(show: Show): INodeProperties[] {
 	return [
@@ -87,70 +104,48 @@ export const tagsField: INodeProperties = {
 	description: 'Tag names, separated by commas, or an expression that returns an array',
 };
 
-export const attributesField: INodeProperties = {
-	displayName: 'Attributes',
-	name: 'attributes',
-	type: 'fixedCollection',
-	typeOptions: { multipleValues: true },
-	placeholder: 'Add Attribute',
-	default: {},
-	description: 'Custom attributes; each key may appear once',
-	options: [
-		{
-			displayName: 'Attribute',
-			name: 'attribute',
-			values: [
-				{
-					displayName: 'Key',
-					name: 'key',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. plan',
-				},
-				{
-					displayName: 'Value',
-					name: 'value',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. pro',
-				},
-			],
-		},
-	],
-};
+/**
+ * A list the user adds entries to one by one ("Add Attribute" → Attributes, each entry an
+ * `attribute` of a few text fields).
+ */
+function entryList(entry: string, description: string, values: INodeProperties[]): INodeProperties {
+	return {
+		displayName: `${entry}s`,
+		name: `${entry.toLowerCase()}s`,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: `Add ${entry}`,
+		default: {},
+		description,
+		options: [{ displayName: entry, name: entry.toLowerCase(), values }],
+	};
+}
 
-export const notesField: INodeProperties = {
-	displayName: 'Notes',
-	name: 'notes',
-	type: 'fixedCollection',
-	typeOptions: { multipleValues: true },
-	placeholder: 'Add Note',
-	default: {},
-	description: 'Notes to add to the conversation',
-	options: [
-		{
-			displayName: 'Note',
-			name: 'note',
-			values: [
-				{
-					displayName: 'Title',
-					name: 'title',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. Follow-up',
-				},
-				{
-					displayName: 'Description',
-					name: 'description',
-					type: 'string',
-					typeOptions: { rows: 2 },
-					default: '',
-					placeholder: 'e.g. Called back, wants a demo on Monday',
-				},
-			],
-		},
-	],
-};
+const text = (displayName: string, name: string, placeholder: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: '',
+	placeholder,
+});
+
+export const attributesField = entryList(
+	'Attribute',
+	'Custom attributes; each key may appear once',
+	[text('Key', 'key', 'e.g. plan'), text('Value', 'value', 'e.g. pro')],
+);
+
+export const notesField = entryList('Note', 'Notes to add to the conversation', [
+	text('Title', 'title', 'e.g. Follow-up'),
+	{
+		displayName: 'Description',
+		name: 'description',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: 'e.g. Called back, wants a demo on Monday',
+	},
+]);
 
 const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',

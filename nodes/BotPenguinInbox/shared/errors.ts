@@ -16,7 +16,7 @@ export class InvalidInput extends Error {
 	}
 }
 
-export function inputError(
+function inputError(
 	node: INode,
 	error: InvalidInput,
 	itemIndex: number,
@@ -29,14 +29,18 @@ export function inputError(
 	});
 }
 
-/** An error found while checking an item's input: InvalidInput names the field and the fix. */
+/**
+ * An error found while checking an item's input: InvalidInput names the field and the fix (and
+ * `where`, e.g. the contact of a list, the place in the item).
+ */
 export function itemError(
 	node: INode,
 	itemIndex: number,
 	error: unknown,
+	where?: string,
 ): NodeApiError | NodeOperationError {
 	return error instanceof InvalidInput
-		? inputError(node, error, itemIndex)
+		? inputError(node, error, itemIndex, where)
 		: asNodeError(node, error, itemIndex);
 }
 
@@ -62,38 +66,60 @@ export interface FailureInfo {
 	tokenRejected?: boolean;
 }
 
-const failures = new WeakMap<object, FailureInfo>();
-
-export function failureInfo(error: unknown): FailureInfo | undefined {
-	return typeof error === 'object' && error !== null ? failures.get(error) : undefined;
-}
-
 export interface ApiErrorParts {
 	message: string;
 	description?: string;
 	itemIndex?: number;
 	info: FailureInfo;
+	/** The message of the failure this error sums up (n8n lists it with the error); default `message`. */
+	cause?: string;
+}
+
+/**
+ * A failed request, as n8n shows it (a NodeApiError) and as the retry loop, the concurrency limit
+ * and the import read it (`info`). Built only by `apiError`.
+ */
+export class ApiFailure extends NodeApiError {
+	declare readonly info: FailureInfo;
+
+	constructor(node: INode, parts: ApiErrorParts) {
+		const httpCode = parts.info.status !== undefined ? String(parts.info.status) : undefined;
+		const cause: JsonObject = { message: parts.cause ?? parts.message };
+		if (httpCode) cause.httpCode = httpCode;
+		super(node, cause, {
+			message: parts.message,
+			description: parts.description,
+			httpCode,
+			itemIndex: parts.itemIndex,
+		});
+		// n8n names errors after their class and passes on only those named NodeApiError or
+		// NodeOperationError as they are (WorkflowExecute.rethrowNodeError in n8n-core's
+		// dist/execution-engine/workflow-execute.js): to n8n this is a NodeApiError.
+		Object.defineProperty(this, 'name', {
+			value: 'NodeApiError',
+			writable: true,
+			enumerable: true,
+			configurable: true,
+		});
+		// Not enumerable: the error n8n stores with the execution stays what it was.
+		Object.defineProperty(this, 'info', { value: parts.info, enumerable: false });
+		// NodeApiError swaps any message that mentions a Node error code (ECONNRESET, ETIMEDOUT …) for a
+		// generic n8n text that names neither BotPenguin nor what the node already did: keep ours.
+		this.message = parts.message;
+	}
 }
 
 /**
  * The only way this package builds an API error: the message is already redacted by the caller, and
  * the error carries no request options (which would hold the token), only the text and the status.
  */
-export function apiError(node: INode, parts: ApiErrorParts): NodeApiError {
-	const httpCode = parts.info.status !== undefined ? String(parts.info.status) : undefined;
-	const cause: JsonObject = { message: parts.message };
-	if (httpCode) cause.httpCode = httpCode;
-	const error = new NodeApiError(node, cause, {
-		message: parts.message,
-		description: parts.description,
-		httpCode,
-		itemIndex: parts.itemIndex,
-	});
-	// NodeApiError swaps any message that mentions a Node error code (ECONNRESET, ETIMEDOUT …) for a
-	// generic n8n text that names neither BotPenguin nor what the node already did: keep ours.
-	error.message = parts.message;
-	failures.set(error, parts.info);
-	return error;
+export function apiError(node: INode, parts: ApiErrorParts): ApiFailure {
+	return new ApiFailure(node, parts);
+}
+
+/** What is known about a failed request; nothing for errors that are not a request's. */
+export function failureOf(error: unknown): FailureInfo | undefined {
+	return error instanceof ApiFailure ? error.info : undefined;
 }
 
 /** Removes every occurrence of the secrets from a text that may be shown to the user. */

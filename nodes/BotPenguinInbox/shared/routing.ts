@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -9,21 +9,22 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from './concurrency';
-import type { Slot } from './concurrency';
-import { asNodeError, failureInfo, itemError } from './errors';
-import { effectiveTimeout, interpret, requireBaseUrl } from './requests';
+import { AdaptiveConcurrency, PARALLEL_REQUESTS_RANGE } from './concurrency';
+import { requireBaseUrl } from './credential';
+import { itemError } from './errors';
+import { interpret } from './response';
+import type { RawResponse } from './response';
+import { MAX_RETRIES_RANGE } from './retry';
 import { simplifyRecord } from './simplify';
-import { DEFAULT_TIMEOUT_MS, MAX_RETRIES_RANGE, transportError, withRetries } from './transport';
+import { DEFAULT_TIMEOUT_MS, effectiveTimeout, send } from './transport';
+import type { SendSettings } from './transport';
 import { wholeNumber } from './validation';
-import type { RawResponse, RetryScope } from './transport';
 
 /**
- * The declarative engine's hooks, written once and referenced by every operation:
+ * The declarative engine's hooks, written once; operation.ts puts them together for each operation:
  * - `prepareRequest` (preSend): checks the credential's base URL and sets the timeout;
  * - `listResponse` / `writeResponse` (postReceive): map BotPenguin's envelope and errors;
- * - `pagedRequest` / `singleRequest` (the `pagination` hook, enabled on every operation because it is
- *   the engine's only place where our code wraps the HTTP call): retries and paging.
+ * - `sendRequest` and `readPages` (inside the `pagination` hook): retries and paging.
  */
 
 export const DEFAULT_MAX_PAGES = 10_000;
@@ -45,7 +46,7 @@ type Options = {
 /**
  * Options → Max Retries / Max Pages / Stop at Short Page / Parallel Requests, checked (they may come
  * from expressions).
- * `buildWith` checks them with the rest of the item's input, before anything is sent.
+ * Every operation checks them with the rest of the item's input, before anything is sent (operation.ts).
  */
 export function options(context: IExecuteSingleFunctions): Options {
 	const raw = context.getNodeParameter('options', {}) as IDataObject;
@@ -80,105 +81,6 @@ export async function prepareRequest(
 	return requestOptions;
 }
 
-/**
- * The input errors of a node run by item index, keyed by the run's execute data (one object shared by
- * every item of one run of the node, and dropped with it).
- *
- * n8n's RoutingNode starts every item's request without waiting for the others, so a later item's
- * bad input would be found only after the earlier items were sent. But it starts them in one
- * synchronous loop, and `buildWith` (first in every preSend list) checks the input before its first
- * `await`: when the first request is about to go out, every item has been checked. The pagination
- * hooks (through `guarded`) then send nothing if one of them failed, unless Continue On Fail is on.
- * With Settings → Request Options → Batching, n8n waits between batches, so each batch is checked
- * when it starts. An expression that n8n itself fails to evaluate for a later item (e.g. `$('X').item`
- * without pairing) fails the run inside n8n's loop, before this package sees that item: earlier
- * items' requests are then already under way.
- */
-const inputErrors = new WeakMap<object, Map<number, NodeApiError | NodeOperationError>>();
-
-function runKey(context: IExecuteSingleFunctions): object | undefined {
-	const key: unknown = context.getExecuteData();
-	return typeof key === 'object' && key !== null ? key : undefined;
-}
-
-/** A preSend that checks the input and builds part of the request from it. Put it first. */
-export function buildWith(
-	build: (
-		context: IExecuteSingleFunctions,
-		requestOptions: IHttpRequestOptions,
-	) => void | Promise<void>,
-) {
-	return async function (
-		this: IExecuteSingleFunctions,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		const itemIndex = this.getItemIndex();
-		try {
-			options(this);
-			// A build that must ask BotPenguin (segment names) checks the input before its first await.
-			await build(this, requestOptions);
-		} catch (error) {
-			const failure = itemError(this.getNode(), itemIndex, error);
-			const key = runKey(this);
-			if (key) {
-				const errors = inputErrors.get(key) ?? new Map<number, NodeApiError | NodeOperationError>();
-				inputErrors.set(key, errors.set(itemIndex, failure));
-				// Under Continue On Fail the pagination hook returns it as the item's error item, paired
-				// with the item (thrown from here, n8n would make an error item without `pairedItem`).
-				if (this.continueOnFail()) return requestOptions;
-			}
-			throw failure;
-		}
-		return requestOptions;
-	};
-}
-
-function errorItem(context: IExecutePaginationFunctions, error: unknown): INodeExecutionData[] {
-	return [
-		{
-			json: {},
-			error: asNodeError(context.getNode(), error, context.getItemIndex()),
-			pairedItem: { item: context.getItemIndex() },
-		},
-	];
-}
-
-/**
- * What every pagination hook does around its requests, before its first one:
- * - an item whose own input is invalid (Continue On Fail) comes out as its paired error item;
- * - without Continue On Fail, a valid item is not sent when another item of the run is invalid: it
- *   gives no output, and the invalid item's own error (with its item index) fails the run, saying
- *   that the other items were not sent either;
- * - under Continue On Fail, a failed request becomes the item's paired error item.
- */
-export async function guarded(
-	context: IExecutePaginationFunctions,
-	run: () => Promise<INodeExecutionData[]>,
-): Promise<INodeExecutionData[]> {
-	const itemIndex = context.getItemIndex();
-	const key = runKey(context);
-	const errors = key ? inputErrors.get(key) : undefined;
-	const own = errors?.get(itemIndex);
-	if (own) return errorItem(context, own);
-	if (errors && !context.continueOnFail()) {
-		const [invalidIndex, error] = errors.entries().next().value as [
-			number,
-			NodeApiError | NodeOperationError,
-		];
-		const note = `Item ${invalidIndex + 1} has this problem, so the other items were not sent either. Fix it, or turn on Settings → On Error → Continue to send the valid items.`;
-		if (!String(error.description ?? '').includes(note)) {
-			error.description = [error.description, note].filter(Boolean).join(' ');
-		}
-		return [];
-	}
-	try {
-		return await run();
-	} catch (error) {
-		if (context.continueOnFail()) return errorItem(context, error);
-		throw asNodeError(context.getNode(), error);
-	}
-}
-
 function unwrap(
 	context: IExecuteSingleFunctions,
 	response: IN8nHttpFullResponse,
@@ -201,40 +103,27 @@ export async function listResponse(
 	return data.map((record) => ({ json: simplify ? simplifyRecord(record) : record, pairedItem }));
 }
 
-/** postReceive for writes: BotPenguin answers with a bare envelope, so the item also says what was sent. */
-export function writeResponse(describe: (context: IExecuteSingleFunctions) => IDataObject) {
-	return async function (
-		this: IExecuteSingleFunctions,
-		_items: INodeExecutionData[],
-		response: IN8nHttpFullResponse,
-	): Promise<INodeExecutionData[]> {
-		const { envelope } = await unwrap(this, response, false);
-		return [
-			{
-				json: {
-					success: envelope.success ?? true,
-					message: envelope.message ?? '',
-					...describe(this),
-				},
-				pairedItem: { item: this.getItemIndex() },
-			},
-		];
-	};
+/**
+ * postReceive for writes: BotPenguin answers with a bare envelope. The operation adds what was sent
+ * (see `operation`'s `sent`).
+ */
+export async function writeResponse(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const { envelope } = await unwrap(this, response, false);
+	return [
+		{
+			json: { success: envelope.success ?? true, message: envelope.message ?? '' },
+			pairedItem: { item: this.getItemIndex() },
+		},
+	];
 }
 
 export type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-export interface SendOptions {
-	scope: RetryScope;
-	maxRetries: number;
-	/**
-	 * Shared by the requests of one listing, with the slot this request runs in: every attempt's
-	 * answer adjusts how many run at once, and a retry obeys a limit lowered while it waited.
-	 */
-	concurrency?: { limiter: AdaptiveConcurrency; slot: Slot };
-	/** Checked when an attempt's turn comes: once it says so, nothing more is sent (`Cancelled`). */
-	cancelled?: () => boolean;
-}
+export type SendOptions = Pick<SendSettings, 'scope' | 'maxRetries' | 'concurrency' | 'cancelled'>;
 
 /**
  * One declarative request (through the engine, so auth, preSend and postReceive apply) with the
@@ -243,37 +132,17 @@ export interface SendOptions {
 export async function sendRequest(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
-	{ scope, maxRetries, concurrency, cancelled }: SendOptions,
+	options: SendOptions,
 ): Promise<INodeExecutionData[]> {
-	const timeoutMs = requestData.options.timeout ?? DEFAULT_TIMEOUT_MS;
-	const node = context.getNode();
-	const attempt = async () => {
-		if (cancelled?.()) throw new Cancelled(node);
-		try {
-			return await context.makeRoutingRequest(requestData);
-		} catch (error) {
-			// Our own errors pass; anything else is the transport's, whose object holds the token.
-			throw failureInfo(error) || error instanceof NodeOperationError
-				? asNodeError(node, error)
-				: transportError(node, error, timeoutMs, context.getItemIndex());
-		}
-	};
-	return await withRetries(
-		{ node, scope, maxRetries, wait: concurrency && concurrency.slot.wait },
-		async () => (concurrency ? await concurrency.limiter.observe(attempt) : await attempt()),
+	return await send(
+		context.getNode(),
+		{
+			...options,
+			timeout: requestData.options.timeout ?? DEFAULT_TIMEOUT_MS,
+			itemIndex: context.getItemIndex(),
+		},
+		async () => await context.makeRoutingRequest(requestData),
 	);
-}
-
-/** The `pagination` hook of operations that make one request. */
-export function singleRequest(scope: RetryScope) {
-	return async function (
-		this: IExecutePaginationFunctions,
-		requestData: RequestData,
-	): Promise<INodeExecutionData[]> {
-		return await guarded(this, async () =>
-			sendRequest(this, requestData, { scope, maxRetries: options(this).maxRetries }),
-		);
-	};
 }
 
 /** Same request, another page; the page goes where the first request had it (body or query). */
@@ -294,26 +163,6 @@ function recordKey(json: IDataObject): string | undefined {
 	return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
 }
 
-/**
- * The `pagination` hook of Get Many. BotPenguin pages by number (1, 2, 3 …) and documents neither a
- * page size nor a total, so:
- * - every page repeats the original filters (n8n#20947 is why this is not generic pagination);
- * - an empty page ends the run; with "Stop at Short Page" on, so does a page shorter than the longest
- *   one seen (the page size is learnt from the data);
- * - each page is retried on its own; a record already returned is not returned again; a page with
- *   nothing new means the server ignores `page`, which stops the run with an error, as does passing
- *   Max Pages.
- * After page 1, up to Options → Parallel Requests pages are asked for ahead (see `readPages`).
- */
-export async function pagedRequest(
-	this: IExecutePaginationFunctions,
-	requestData: RequestData,
-): Promise<INodeExecutionData[]> {
-	// The other items are checked before the first page only: with Batching, a later batch's bad item
-	// must not cut off a listing that is already under way.
-	return await guarded(this, async () => readPages(this, requestData));
-}
-
 export interface PagingSettings extends Options {
 	/** Records wanted; `Infinity` for Return All. */
 	limit: number;
@@ -330,7 +179,16 @@ export function pagingSettings(context: IExecuteSingleFunctions): PagingSettings
 type PageOutcome = { items: INodeExecutionData[] } | { failure: unknown };
 
 /**
- * Reads the pages of one listing in page order, with up to `parallelRequests` of them in flight:
+ * Get Many's requests. BotPenguin pages by number (1, 2, 3 …) and documents neither a page size nor
+ * a total, so:
+ * - every page repeats the original filters (n8n#20947 is why this is not generic pagination);
+ * - an empty page ends the run; with "Stop at Short Page" on, so does a page shorter than the longest
+ *   one seen (the page size is learnt from the data);
+ * - each page is retried on its own; a record already returned is not returned again; a page with
+ *   nothing new means the server ignores `page`, which stops the run with an error, as does passing
+ *   Max Pages.
+ *
+ * It reads the pages of one listing in page order, with up to `parallelRequests` of them in flight:
  * - page 1 goes alone (it tells the page size and whether there is anything at all);
  * - then page p is asked for only while p < (first page not yet handed on) + the current limit of
  *   requests in flight, so at most `parallelRequests` − 1 pages are asked for past the one that ends

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { requireBaseUrl } from './credential';
 import { InvalidInput } from './errors';
-import { effectiveTimeout, requestJson, requireBaseUrl } from './requests';
 import { options } from './routing';
+import { effectiveTimeout, requestJson } from './transport';
 import { isObjectId } from './validation';
 
 /** The name a segment is shown by (the Segments dropdown, the list of known names). */

@@ -12,18 +12,12 @@ import { countryCodeField, pagedOptions, simplify } from '../../shared/descripti
 import { buildInboxBody } from '../../shared/inboxQuery';
 import { emailTarget, phoneTarget } from '../../shared/lookup';
 import type { LookupTarget } from '../../shared/lookup';
-import { interpret } from '../../shared/requests';
-import {
-	atPage,
-	buildWith,
-	guarded,
-	options,
-	prepareRequest,
-	sendRequest,
-} from '../../shared/routing';
+import { operation } from '../../shared/operation';
+import { interpret } from '../../shared/response';
+import type { RawResponse } from '../../shared/response';
+import { atPage, options, sendRequest } from '../../shared/routing';
 import type { RequestData } from '../../shared/routing';
 import { simplifyRecord } from '../../shared/simplify';
-import type { RawResponse } from '../../shared/transport';
 
 const show = { resource: ['contact'], operation: ['get'] };
 
@@ -114,51 +108,52 @@ async function readMatches(
 	);
 }
 
-/** The `pagination` hook of Contact → Get: every exact match is one item, paired with its input item. */
-async function lookupPages(
-	this: IExecutePaginationFunctions,
+/** Contact → Get's requests: every exact match is one item, paired with its input item. */
+async function lookup(
+	context: IExecutePaginationFunctions,
 	requestData: RequestData,
 ): Promise<INodeExecutionData[]> {
-	return await guarded(this, async () => {
-		const target = lookupTarget(this);
-		const { matches, hits } = await readMatches(this, requestData, target);
-		const { errorIfNotFound } = this.getNodeParameter('options', {}) as IDataObject;
-		if (matches.length === 0 && errorIfNotFound === true) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`No contact with the ${target.field.toLowerCase()} "${target.shown}"`,
-				{
-					itemIndex: this.getItemIndex(),
-					description: `BotPenguin's search found ${hits} contact(s) for "${target.searchText}", none with exactly this ${target.field.toLowerCase()}. Turn off Options → Error If Not Found to go on without an item.`,
-				},
-			);
-		}
-		const simplified = this.getNodeParameter('simplify', true) as boolean;
-		const pairedItem = { item: this.getItemIndex() };
-		return matches.map((json) => ({
-			json: simplified ? simplifyRecord(json) : json,
-			pairedItem,
-		}));
-	});
+	const target = lookupTarget(context);
+	const { matches, hits } = await readMatches(context, requestData, target);
+	const { errorIfNotFound } = context.getNodeParameter('options', {}) as IDataObject;
+	if (matches.length === 0 && errorIfNotFound === true) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`No contact with the ${target.field.toLowerCase()} "${target.shown}"`,
+			{
+				itemIndex: context.getItemIndex(),
+				description: `BotPenguin's search found ${hits} contact(s) for "${target.searchText}", none with exactly this ${target.field.toLowerCase()}. Turn off Options → Error If Not Found to go on without an item.`,
+			},
+		);
+	}
+	const simplified = context.getNodeParameter('simplify', true) as boolean;
+	const pairedItem = { item: context.getItemIndex() };
+	return matches.map((json) => ({
+		json: simplified ? simplifyRecord(json) : json,
+		pairedItem,
+	}));
 }
 
-export const contactGetRouting = {
-	request: { method: 'POST' as const, url: '/inbox/users' },
-	send: {
-		preSend: [
-			buildWith((context, request) => {
-				// BotPenguin applies searchText only when applicableFilters lists it.
-				request.body = buildInboxBody({ searchText: lookupTarget(context).searchText });
-			}),
-			prepareRequest,
-		],
-		paginate: true,
-	},
-	operations: { pagination: lookupPages },
-	output: { postReceive: [searchHits] },
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a contact by email or phone',
+	description:
+		'Find the contacts whose email address or phone number is exactly the one given (a phone in international format, e.g. +91 98765 43210). Returns one item per contact found, or nothing when none has it.',
 };
 
-export const contactGetDescription: INodeProperties[] = [
+export const routing = operation({
+	method: 'POST',
+	url: '/inbox/users',
+	requests: lookup,
+	build: (context, request) => {
+		// BotPenguin applies searchText only when applicableFilters lists it.
+		request.body = buildInboxBody({ searchText: lookupTarget(context).searchText });
+	},
+	output: searchHits,
+});
+
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Find By',
 		name: 'lookupBy',

@@ -1,35 +1,38 @@
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CONVERSATION_STATUSES, requestOptions } from '../../shared/descriptions';
-import { buildWith, prepareRequest, singleRequest, writeResponse } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import { nonEmpty, objectIdList } from '../../shared/validation';
 
-/** Body of PUT /inbox/users/status-update; Delete is the same call with status DELETED (a soft delete). */
-export function statusUpdateBody(context: IExecuteSingleFunctions) {
-	const ids = objectIdList('Contact IDs', context.getNodeParameter('contactIds', ''));
-	const status =
-		context.getNodeParameter('operation') === 'delete'
-			? 'DELETED'
-			: nonEmpty('Status', context.getNodeParameter('status', ''));
-	// `subscriberIds` is deliberately never sent: the current docs say the endpoint rejects it.
-	return { ids, status };
+export const option = {
+	name: 'Update Status',
+	value: 'updateStatus',
+	action: 'Update the status of contacts',
+	description: 'Set the status of one or more contacts by User ID',
+};
+
+/**
+ * PUT /inbox/users/status-update with the status `statusOf` gives; Delete (delete.ts) is the same
+ * call with status DELETED (a soft delete). All ids go in one request; setting an absolute status
+ * twice does no harm, so it is retried.
+ */
+export function statusUpdate(statusOf: (context: IExecuteSingleFunctions) => string) {
+	return operation({
+		method: 'PUT',
+		url: '/inbox/users/status-update',
+		requests: { single: 'idempotentWrite' },
+		body: (context) => {
+			const ids = objectIdList('Contact IDs', context.getNodeParameter('contactIds', ''));
+			// `subscriberIds` is deliberately never sent: the current docs say the endpoint rejects it.
+			return { ids, status: statusOf(context) };
+		},
+		output: 'sent',
+	});
 }
 
-export const statusUpdateRouting = {
-	// All ids go in one request; setting an absolute status twice does no harm, so it is retried.
-	request: { method: 'PUT' as const, url: '/inbox/users/status-update' },
-	send: {
-		preSend: [
-			buildWith((context, request) => {
-				request.body = statusUpdateBody(context);
-			}),
-			prepareRequest,
-		],
-		paginate: true,
-	},
-	operations: { pagination: singleRequest('idempotentWrite') },
-	output: { postReceive: [writeResponse(statusUpdateBody)] },
-};
+export const routing = statusUpdate((context) =>
+	nonEmpty('Status', context.getNodeParameter('status', '')),
+);
 
 /** Alphabetical, as n8n lists options. */
 const CONTACT_STATUSES = [...CONVERSATION_STATUSES, { name: 'Deleted', value: 'DELETED' }].sort(
@@ -38,7 +41,8 @@ const CONTACT_STATUSES = [...CONVERSATION_STATUSES, { name: 'Deleted', value: 'D
 
 const showBoth = { resource: ['contact'], operation: ['updateStatus', 'delete'] };
 
-export const contactStatusDescription: INodeProperties[] = [
+/** Contact IDs and Request Options are Delete's fields too (delete.ts has none of its own). */
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Contact IDs',
 		name: 'contactIds',

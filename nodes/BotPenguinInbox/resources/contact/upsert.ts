@@ -16,18 +16,19 @@ import {
 } from '../../shared/descriptions';
 import {
 	InvalidInput,
+	apiError,
 	asNodeError,
-	failureInfo,
-	inputError,
+	failureOf,
 	itemError,
 	redact,
 } from '../../shared/errors';
 import { AdaptiveConcurrency, Cancelled, PARALLEL_REQUESTS_RANGE } from '../../shared/concurrency';
 import type { Slot } from '../../shared/concurrency';
 import { splitPhone } from '../../shared/phone';
-import { effectiveTimeout, requestJson, requireBaseUrl, secretsOf } from '../../shared/requests';
+import { requireBaseUrl, secretsOf } from '../../shared/credential';
 import { attributesToObject } from '../../shared/simplify';
-import { MAX_RETRIES_RANGE } from '../../shared/transport';
+import { MAX_RETRIES_RANGE } from '../../shared/retry';
+import { effectiveTimeout, requestJson } from '../../shared/transport';
 import { attributes, email, stringList, wholeNumber } from '../../shared/validation';
 import type { KeyValue } from '../../shared/validation';
 
@@ -37,7 +38,14 @@ export const MAX_BATCH_SIZE = 1000;
 const show = { resource: ['contact'], operation: ['upsert'] };
 const showFields = { ...show, source: ['fields'] };
 
-export const contactUpsertDescription: INodeProperties[] = [
+export const option = {
+	name: 'Create or Update',
+	value: 'upsert',
+	action: 'Create or update contacts',
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
+};
+
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Contacts From',
 		name: 'source',
@@ -186,19 +194,79 @@ function describeSent(contact: ImportContact): IDataObject {
 	};
 }
 
-interface Entry {
+// ---------------------------------------------------------------------------------------------
+// contact → Create or Update, as code: the declarative engine makes at least one request per item
+// and starts them all at once, while the import endpoint takes an array. So the contacts of every
+// item are collected and checked first, then cut into batches, the batches sent, and every contact
+// reported with what happened to its batch.
+// ---------------------------------------------------------------------------------------------
+
+interface Place {
 	itemIndex: number;
 	/** Position in the item's list (list mode), for messages. */
 	position?: number;
 	input: IDataObject;
-	body?: ImportContact;
-	error?: NodeApiError | NodeOperationError;
 }
 
-function where(entry: Entry): string {
-	return entry.position === undefined
-		? `item ${entry.itemIndex + 1}`
-		: `item ${entry.itemIndex + 1}, contact ${entry.position + 1}`;
+/** A contact as collected: ready to send, or rejected with the reason. */
+type Collected =
+	| (Place & { valid: true; body: ImportContact })
+	| (Place & { valid: false; error: NodeApiError | NodeOperationError });
+
+type Valid = Extract<Collected, { valid: true }>;
+
+/** What happened to one batch. */
+type BatchOutcome =
+	| {
+			status: 'sent';
+			message: string;
+			/**
+			 * Whatever else BotPenguin answered (`data`, ids, counts …). Its format is undocumented (it may
+			 * list contacts it could not import), so it is passed on untouched rather than dropped.
+			 */
+			details?: IDataObject;
+	  }
+	| {
+			status: 'failed';
+			message: string;
+			description?: string;
+			/** The failure applies to every request (bad token, wrong base URL): stop sending. */
+			fatal: boolean;
+	  }
+	/** Not sent: an earlier batch failed in a way that applies to every request. */
+	| { status: 'notSent'; message: string };
+
+interface Limits {
+	batchSize: number;
+	maxRetries: number;
+	parallelRequests: number;
+}
+
+function readLimits(context: IExecuteFunctions): Limits {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	try {
+		return {
+			batchSize: wholeNumber('Options → Batch Size', options.batchSize, {
+				min: 1,
+				max: MAX_BATCH_SIZE,
+				fallback: DEFAULT_BATCH_SIZE,
+			}),
+			maxRetries: wholeNumber('Options → Max Retries', options.maxRetries, MAX_RETRIES_RANGE),
+			parallelRequests: wholeNumber(
+				'Options → Parallel Requests',
+				options.parallelRequests,
+				PARALLEL_REQUESTS_RANGE,
+			),
+		};
+	} catch (error) {
+		throw itemError(context.getNode(), 0, error);
+	}
+}
+
+function where(place: Place): string {
+	return place.position === undefined
+		? `item ${place.itemIndex + 1}`
+		: `item ${place.itemIndex + 1}, contact ${place.position + 1}`;
 }
 
 function parseJson(text: string): unknown {
@@ -234,9 +302,10 @@ function parseList(context: IExecuteFunctions, itemIndex: number): IDataObject[]
 	});
 }
 
-function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Entry[] {
+/** 1. Collect: every contact of every item, each checked on its own. */
+function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Collected[] {
 	const node = context.getNode();
-	const entries: Entry[] = [];
+	const collected: Collected[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let inputs: IDataObject[];
 		let listMode = false;
@@ -252,58 +321,69 @@ function collect(context: IExecuteFunctions, items: INodeExecutionData[]): Entry
 						},
 					];
 		} catch (error) {
-			entries.push({
+			collected.push({
 				itemIndex,
 				input: {},
-				error:
-					error instanceof InvalidInput
-						? inputError(node, error, itemIndex)
-						: asNodeError(node, error, itemIndex),
+				valid: false,
+				error: itemError(node, itemIndex, error),
 			});
 			continue;
 		}
 		inputs.forEach((input, position) => {
-			const entry: Entry = { itemIndex, input, position: listMode ? position : undefined };
+			const place: Place = { itemIndex, input, position: listMode ? position : undefined };
 			try {
-				entry.body = toImportContact(input);
+				collected.push({ ...place, valid: true, body: toImportContact(input) });
 			} catch (error) {
-				entry.error =
-					error instanceof InvalidInput
-						? inputError(node, error, itemIndex, listMode ? where(entry) : undefined)
-						: asNodeError(node, error, itemIndex);
+				const at = listMode ? where(place) : undefined;
+				collected.push({ ...place, valid: false, error: itemError(node, itemIndex, error, at) });
 			}
-			entries.push(entry);
 		});
 	}
-	return entries;
+	return collected;
 }
 
-interface ChunkResult {
-	ok: boolean;
-	message: string;
-	/**
-	 * Whatever else BotPenguin answered (`data`, ids, counts …). Its format is undocumented (it may list
-	 * contacts it could not import), so it is passed on untouched rather than dropped.
-	 */
-	details?: IDataObject;
-	description?: string;
-	/** The failure applies to every request (bad token, wrong base URL): stop sending. */
-	fatal?: boolean;
+/** Without Continue On Fail, one invalid contact means nothing is sent. */
+function refuseInvalid(collected: Collected[]) {
+	const rejected = collected.filter((entry) => !entry.valid);
+	if (!rejected.length) return;
+	const [first] = rejected;
+	const error = first.error;
+	const others = rejected.length - 1;
+	error.description = [
+		error.description,
+		others ? `${others} more contact${others === 1 ? ' is' : 's are'} invalid.` : '',
+		'Nothing was sent.',
+	]
+		.filter(Boolean)
+		.join(' ');
+	throw error;
 }
 
-async function sendChunk(
+/** 2. Batch: the valid contacts in input order, Batch Size at a time. */
+function inBatches(valid: Valid[], batchSize: number): Valid[][] {
+	const batches: Valid[][] = [];
+	for (let start = 0; start < valid.length; start += batchSize) {
+		batches.push(valid.slice(start, start + batchSize));
+	}
+	return batches;
+}
+
+interface SendContext {
+	baseURL: string;
+	timeout: number;
+	maxRetries: number;
+	requestOptions: IDataObject;
+	concurrency: AdaptiveConcurrency;
+	cancelled: () => boolean;
+}
+
+/** One import request; a failure of the request is the batch's outcome, not an exception. */
+async function sendBatch(
 	context: IExecuteFunctions,
-	body: ImportContact[],
-	settings: {
-		baseURL: string;
-		timeout: number;
-		maxRetries: number;
-		requestOptions: IDataObject;
-		concurrency: AdaptiveConcurrency;
-		cancelled: () => boolean;
-	},
+	batch: Valid[],
+	settings: SendContext,
 	slot: Slot,
-): Promise<ChunkResult> {
+): Promise<BatchOutcome> {
 	try {
 		const { envelope } = await requestJson(
 			context,
@@ -311,7 +391,7 @@ async function sendChunk(
 				method: 'POST',
 				baseURL: settings.baseURL,
 				url: '/inbox/users/import',
-				body: body as unknown as IDataObject[],
+				body: batch.map((entry) => entry.body) as unknown as IDataObject[],
 			},
 			{
 				scope: 'idempotentWrite',
@@ -328,18 +408,18 @@ async function sendChunk(
 		delete rest.success;
 		delete rest.code;
 		if (Array.isArray(rest.data) && rest.data.length === 0) delete rest.data;
-		if (!Object.keys(rest).length) return { ok: true, message: String(message ?? '') };
+		if (!Object.keys(rest).length) return { status: 'sent', message: String(message ?? '') };
 		// Unlike a listing, this goes into the output as BotPenguin sent it: redact it like an error.
 		const secrets = await secretsOf(context);
 		const details = JSON.parse(redact(JSON.stringify(rest), secrets)) as IDataObject;
-		return { ok: true, message: redact(String(message ?? ''), secrets), details };
+		return { status: 'sent', message: redact(String(message ?? ''), secrets), details };
 	} catch (error) {
 		if (error instanceof Cancelled) throw asNodeError(context.getNode(), error);
 		if (!(error instanceof NodeApiError)) throw asNodeError(context.getNode(), error);
-		const info = failureInfo(error);
+		const info = failureOf(error);
 		const status = info?.status;
 		return {
-			ok: false,
+			status: 'failed',
 			message: error.message,
 			description: error.description ?? undefined,
 			fatal:
@@ -353,135 +433,94 @@ async function sendChunk(
 }
 
 /**
- * contact → Create or Update, as code: the declarative engine makes at least one request per item and
- * starts them all at once, while the import endpoint takes an array. Contacts from every item are
- * validated first (nothing is sent if one is invalid, unless Continue On Fail is on), then sent in
- * batches: the first alone, then up to Options → Parallel Requests at a time (fewer while BotPenguin
- * answers 429 / 503), started in input order. Every contact comes out as `sent`, `rejected` (invalid, with the
- * reason) or `failed` (with its batch's error); a failing batch does not stop the others.
+ * 3. Send: the first batch alone, then up to Options → Parallel Requests at a time (fewer while
+ * BotPenguin answers 429 / 503), started in input order. A failing batch does not stop the others,
+ * unless its failure applies to every request.
  */
-export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const limits = { batchSize: 0, maxRetries: 0, parallelRequests: 1 };
-	try {
-		limits.batchSize = wholeNumber('Options → Batch Size', options.batchSize, {
-			min: 1,
-			max: MAX_BATCH_SIZE,
-			fallback: DEFAULT_BATCH_SIZE,
+async function sendBatches(
+	context: IExecuteFunctions,
+	batches: Valid[][],
+	limits: Limits,
+): Promise<BatchOutcome[]> {
+	const node = context.getNode();
+	const requestOptions = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	let fatal: Extract<BatchOutcome, { status: 'failed' }> | undefined;
+	const settings: SendContext = {
+		baseURL: await requireBaseUrl(context),
+		timeout: effectiveTimeout(requestOptions.timeout),
+		maxRetries: limits.maxRetries,
+		requestOptions,
+		concurrency: new AdaptiveConcurrency(limits.parallelRequests),
+		cancelled: () => fatal !== undefined,
+	};
+	const notSent = (failure: { message: string }): BatchOutcome => ({
+		status: 'notSent',
+		message: `Not sent: an earlier batch failed with "${failure.message}"`,
+	});
+	// A batch holds its slot until its outcome is known, so the next one to start sees a fatal
+	// failure: with Parallel Requests 1 nothing is sent after it, as before.
+	const send = async (batch: Valid[]) =>
+		await settings.concurrency.run(async (slot): Promise<BatchOutcome> => {
+			if (fatal) return notSent(fatal);
+			try {
+				const outcome = await sendBatch(context, batch, settings, slot);
+				if (outcome.status === 'failed' && outcome.fatal) fatal ??= outcome;
+				return outcome;
+			} catch (error) {
+				// A retry whose turn came after another batch's fatal failure.
+				if (!(error instanceof Cancelled) || !fatal) throw asNodeError(node, error);
+				return notSent(fatal);
+			}
 		});
-		limits.maxRetries = wholeNumber('Options → Max Retries', options.maxRetries, MAX_RETRIES_RANGE);
-		limits.parallelRequests = wholeNumber(
-			'Options → Parallel Requests',
-			options.parallelRequests,
-			PARALLEL_REQUESTS_RANGE,
-		);
-	} catch (error) {
-		throw itemError(node, 0, error);
-	}
-	const entries = collect(this, items);
+	// The first batch goes alone: a wrong token or Base URL then costs one request, not one per
+	// batch in flight.
+	const [first] = await Promise.allSettled([send(batches[0])]);
+	const settled = [first, ...(await Promise.allSettled(batches.slice(1).map(send)))];
+	// Every batch is over before anything is thrown: no request outlives the node's run.
+	const crashed = settled.find((result) => result.status === 'rejected');
+	if (crashed) throw (crashed as PromiseRejectedResult).reason;
+	return settled.map((result) => (result as PromiseFulfilledResult<BatchOutcome>).value);
+}
 
-	const rejected = entries.filter((entry) => entry.error);
-	if (rejected.length && !continueOnFail) {
-		const [first] = rejected;
-		const error = first.error as NodeApiError | NodeOperationError;
-		const others = rejected.length - 1;
-		error.description = [
-			error.description,
-			others ? `${others} more contact${others === 1 ? ' is' : 's are'} invalid.` : '',
-			'Nothing was sent.',
-		]
-			.filter(Boolean)
-			.join(' ');
-		throw error;
-	}
-
-	const { batchSize } = limits;
-	const valid = entries.filter((entry) => entry.body);
-	const chunks: Entry[][] = [];
-	for (let start = 0; start < valid.length; start += batchSize) {
-		chunks.push(valid.slice(start, start + batchSize));
-	}
-
-	const results = new Map<Entry, IDataObject>();
-	if (chunks.length) {
-		const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-		let fatal: ChunkResult | undefined;
-		const settings = {
-			baseURL: await requireBaseUrl(this),
-			timeout: effectiveTimeout(requestOptions.timeout),
-			maxRetries: limits.maxRetries,
-			requestOptions,
-			concurrency: new AdaptiveConcurrency(limits.parallelRequests),
-			cancelled: () => fatal !== undefined,
-		};
-		const notSent = (failure: ChunkResult): ChunkResult => ({
-			ok: false,
-			message: `Not sent: an earlier batch failed with "${failure.message}"`,
-		});
-		// A batch holds its slot until its outcome is known, so the next one to start sees a fatal
-		// failure: with Parallel Requests 1 nothing is sent after it, as before.
-		const send = async (chunk: Entry[]) =>
-			await settings.concurrency.run(async (slot): Promise<ChunkResult> => {
-				if (fatal) return notSent(fatal);
-				try {
-					const outcome = await sendChunk(
-						this,
-						chunk.map((entry) => entry.body as ImportContact),
-						settings,
-						slot,
-					);
-					if (!outcome.ok && outcome.fatal) fatal ??= outcome;
-					return outcome;
-				} catch (error) {
-					// A retry whose turn came after another batch's fatal failure.
-					if (!(error instanceof Cancelled) || !fatal) throw asNodeError(node, error);
-					return notSent(fatal);
-				}
-			});
-		// The first batch goes alone: a wrong token or Base URL then costs one request, not one per
-		// batch in flight.
-		const [first] = await Promise.allSettled([send(chunks[0])]);
-		const settled = [first, ...(await Promise.allSettled(chunks.slice(1).map(send)))];
-		// Every batch is over before anything is thrown: no request outlives the node's run.
-		const crashed = settled.find((result) => result.status === 'rejected');
-		if (crashed) throw (crashed as PromiseRejectedResult).reason;
-		for (const [index, chunk] of chunks.entries()) {
-			const outcome = (settled[index] as PromiseFulfilledResult<ChunkResult>).value;
-			for (const [position, entry] of chunk.entries()) {
+/** 4. Report: one item per contact, paired with its input item, in input order. */
+function report(
+	collected: Collected[],
+	batches: Valid[][],
+	outcomes: BatchOutcome[],
+): INodeExecutionData[] {
+	const results = new Map<Valid, IDataObject>();
+	for (const [index, batch] of batches.entries()) {
+		const outcome = outcomes[index];
+		for (const [position, entry] of batch.entries()) {
+			const common = {
+				batch: index + 1,
+				batches: batches.length,
+				batchContacts: batch.length,
+				contact: describeSent(entry.body),
+			};
+			if (outcome.status === 'sent') {
 				// The rest of BotPenguin's answer is about the whole batch and may be long (a list of
 				// problems): it goes with the batch's first contact only, not copied to each one.
-				const details = position === 0 && 'details' in outcome ? outcome.details : undefined;
+				const details = position === 0 ? outcome.details : undefined;
 				results.set(entry, {
-					status: outcome.ok ? 'sent' : 'failed',
-					batch: index + 1,
-					batches: chunks.length,
-					batchContacts: chunk.length,
-					contact: describeSent(entry.body as ImportContact),
-					...(outcome.ok
-						? {
-								result: {
-									message: outcome.message,
-									...(details ? { batchAnswer: details } : {}),
-								},
-							}
-						: {
-								error: outcome.message,
-								...('description' in outcome && outcome.description
-									? { errorDescription: outcome.description }
-									: {}),
-							}),
+					status: 'sent',
+					...common,
+					result: { message: outcome.message, ...(details ? { batchAnswer: details } : {}) },
+				});
+			} else {
+				const description = outcome.status === 'failed' ? outcome.description : undefined;
+				results.set(entry, {
+					status: 'failed',
+					...common,
+					error: outcome.message,
+					...(description ? { errorDescription: description } : {}),
 				});
 			}
 		}
 	}
-
-	const failedBatches = new Set<number>();
-	const output: INodeExecutionData[] = entries.map((entry) => {
+	return collected.map((entry) => {
 		const pairedItem = { item: entry.itemIndex };
-		if (entry.error) {
+		if (!entry.valid) {
 			// Not an n8n error item (n8n would reduce its JSON to the message): the input stays visible.
 			return {
 				json: {
@@ -493,30 +532,44 @@ export async function upsertContacts(this: IExecuteFunctions): Promise<INodeExec
 				pairedItem,
 			};
 		}
-		const json = results.get(entry) as IDataObject;
-		if (json.status === 'failed') failedBatches.add(json.batch as number);
-		return { json, pairedItem };
+		return { json: results.get(entry) as IDataObject, pairedItem };
 	});
+}
 
-	if (failedBatches.size && !continueOnFail) {
-		const failed = output.filter((item) => item.json.status === 'failed');
-		const sent = output.length - failed.length;
-		// The first failure's own help (e.g. where to find the API token) must not get lost in the summary.
-		const help = failed[0].json.errorDescription
-			? `${String(failed[0].json.errorDescription)} `
-			: '';
-		const message = `${failedBatches.size} of ${chunks.length} import batches failed: ${String(failed[0].json.error)}`;
-		const summary = new NodeApiError(
-			node,
-			{ message: String(failed[0].json.error) },
-			{
-				message,
-				description: `${help}Batches ${[...failedBatches].join(', ')} (${failed.length} contacts) failed; ${sent} contacts were imported. Turn on Settings → On Error → Continue to get one item per contact with its status.`,
-			},
-		);
-		// NodeApiError would replace a message mentioning ECONNRESET & co. with n8n's generic text.
-		summary.message = message;
-		throw summary;
-	}
+/** Without Continue On Fail, a failed batch fails the run, with a summary of all batches. */
+function failOnFailedBatches(
+	context: IExecuteFunctions,
+	output: INodeExecutionData[],
+	batchCount: number,
+) {
+	const failed = output.filter((item) => item.json.status === 'failed');
+	if (!failed.length) return;
+	const failedBatches = new Set(failed.map((item) => item.json.batch as number));
+	const sent = output.length - failed.length;
+	// The first failure's own help (e.g. where to find the API token) must not get lost in the summary.
+	const help = failed[0].json.errorDescription ? `${String(failed[0].json.errorDescription)} ` : '';
+	throw apiError(context.getNode(), {
+		message: `${failedBatches.size} of ${batchCount} import batches failed: ${String(failed[0].json.error)}`,
+		description: `${help}Batches ${[...failedBatches].join(', ')} (${failed.length} contacts) failed; ${sent} contacts were imported. Turn on Settings → On Error → Continue to get one item per contact with its status.`,
+		cause: String(failed[0].json.error),
+		info: {},
+	});
+}
+
+/**
+ * Contacts from every item are validated first (nothing is sent if one is invalid, unless Continue
+ * On Fail is on), then sent in batches. Every contact comes out as `sent`, `rejected` (invalid, with
+ * the reason) or `failed` (with its batch's error).
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const continueOnFail = this.continueOnFail();
+	const limits = readLimits(this);
+	const collected = collect(this, this.getInputData());
+	if (!continueOnFail) refuseInvalid(collected);
+	const valid = collected.filter((entry): entry is Valid => entry.valid);
+	const batches = inBatches(valid, limits.batchSize);
+	const outcomes = batches.length ? await sendBatches(this, batches, limits) : [];
+	const output = report(collected, batches, outcomes);
+	if (!continueOnFail) failOnFailedBatches(this, output, batches.length);
 	return [output];
 }

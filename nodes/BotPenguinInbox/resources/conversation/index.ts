@@ -1,44 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { resource } from '../../shared/resource';
+import * as getAll from './getAll';
+import { forResource } from './resource';
+import type { ConversationOperation, ConversationResource } from './resource';
+import * as update from './update';
 
-import { conversationGetAllDescription, conversationGetAllRouting } from './getAll';
-import { conversationUpdateDescription, conversationUpdateRouting } from './update';
+const operations: ConversationOperation[] = [getAll, update];
 
-/**
- * Chats and leads are the same records of one bot (GET /inbox/direct/chats with type non-lead or lead,
- * PUT /inbox/direct/lead for both), so both resources are built from this folder.
- */
-export type ConversationResource = 'chat' | 'lead';
-
-export function conversationDescription(resource: ConversationResource): INodeProperties[] {
-	return [
-		{
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
-			options: [
-				{
-					name: 'Get Many',
-					value: 'getAll',
-					action: `Get many ${resource}s`,
-					description:
-						resource === 'lead'
-							? 'List the leads of a bot'
-							: 'List the chats of a bot that are not leads',
-					routing: conversationGetAllRouting(resource),
-				},
-				{
-					name: 'Update',
-					value: 'update',
-					action: `Update a ${resource}`,
-					description: `Update the profile, tags, attributes, notes or status of a ${resource}`,
-					routing: conversationUpdateRouting,
-				},
-			],
-			default: 'getAll',
-		},
-		...conversationGetAllDescription(resource),
-		...conversationUpdateDescription(resource),
-	];
+/** The Chat or the Lead resource (see resource.ts): the same operations, built for each. */
+export function conversationResource(name: ConversationResource) {
+	return resource(
+		name,
+		'getAll',
+		operations.map((operation) => forResource(operation, name)),
+	);
 }

@@ -10,7 +10,7 @@ import {
 } from '../../shared/descriptions';
 import { InvalidInput } from '../../shared/errors';
 import { normalizeCountryCode, splitPhone } from '../../shared/phone';
-import { buildWith, prepareRequest, singleRequest, writeResponse } from '../../shared/routing';
+import { operation } from '../../shared/operation';
 import {
 	UUID_PATTERN,
 	attributes,
@@ -20,7 +20,7 @@ import {
 	stringList,
 	uuid,
 } from '../../shared/validation';
-import type { ConversationResource } from './index';
+import type { ConversationResource } from './resource';
 
 const STATUSES = CONVERSATION_STATUSES.map((status) => status.value);
 const UPDATE_FIELDS = [
@@ -71,7 +71,7 @@ function phoneFields(phone: string, dialCode: string): IDataObject {
  * Body of PUT /inbox/direct/lead. Only fields that have a value are sent, so an update never blanks
  * what BotPenguin already holds.
  */
-export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataObject {
+function updateBody(context: IExecuteSingleFunctions): IDataObject {
 	const body: IDataObject = {
 		// From List, By ID or (in workflows saved before the locator) a plain string: the UUID itself.
 		uuid: uuid('UUID', context.getNodeParameter('uuid', '', { extractValue: true })),
@@ -130,34 +130,38 @@ export function conversationUpdateBody(context: IExecuteSingleFunctions): IDataO
 	return body;
 }
 
-export const conversationUpdateRouting = {
-	request: { method: 'PUT' as const, url: '/inbox/direct/lead' },
-	send: {
-		preSend: [
-			buildWith((context, request) => {
-				request.body = conversationUpdateBody(context);
-			}),
-			prepareRequest,
-		],
-		paginate: true,
-	},
-	// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
-	operations: { pagination: singleRequest('write') },
-	output: { postReceive: [writeResponse(describeUpdate)] },
-};
+export function option(resource: ConversationResource) {
+	return {
+		name: 'Update',
+		value: 'update',
+		action: `Update a ${resource}`,
+		description: `Update the profile, tags, attributes, notes or status of a ${resource}`,
+	};
+}
+
+/** The same request for chats and leads. */
+export function routing() {
+	return operation({
+		method: 'PUT',
+		url: '/inbox/direct/lead',
+		// Notes may be appended, so a repeat could add them twice: only "not processed" failures are retried.
+		requests: { single: 'write' },
+		body: updateBody,
+		output: { sent: describeUpdate },
+	});
+}
 
 /**
  * What the output says was sent: the body, and the Update Fields that were added but empty (e.g. an
  * expression that resolved to nothing). Those are not sent, so nothing is blanked, but they are named.
  */
-function describeUpdate(context: IExecuteSingleFunctions): IDataObject {
-	const body = conversationUpdateBody(context);
+function describeUpdate(context: IExecuteSingleFunctions, body: IDataObject): IDataObject {
 	const fields = context.getNodeParameter('updateFields', {}) as IDataObject;
 	const notSent = Object.keys(fields).filter((key) => !(key in body));
 	return notSent.length ? { ...body, notSent } : body;
 }
 
-export function conversationUpdateDescription(resource: ConversationResource): INodeProperties[] {
+export function description(resource: ConversationResource): INodeProperties[] {
 	const show = { resource: [resource], operation: ['update'] };
 	return [
 		{
