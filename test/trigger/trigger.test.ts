@@ -16,6 +16,7 @@ import {
 	OVERLAP_MS,
 } from '../../nodes/BotPenguinInboxTrigger/poll';
 import type { TriggerState } from '../../nodes/BotPenguinInboxTrigger/poll';
+import { logs } from '../helpers/engine';
 import { Poller, triggerType } from '../helpers/poller';
 import type { PollOutcome, PollerOptions } from '../helpers/poller';
 import { requestsTo, useSimulator, wrongCredentials } from '../helpers/scenario';
@@ -684,7 +685,12 @@ describe('records BotPenguin lists without a createdAt', () => {
 		const undated = sim.addChat(true, { createdAt: T0 + 1000 });
 		delete (undated as Partial<typeof undated>).createdAt;
 		const lead = sim.addChat(true, { createdAt: T0 + 2000 });
+		const logged = logs.length;
 		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+		// Left out, but not silently: n8n's log says so.
+		expect(logs.slice(logged).join('\n')).toMatch(
+			/warn BotPenguin Inbox Trigger .*1 lead\(s\) on page 1 without uuid or a valid createdAt were left out/,
+		);
 		// After the look-back has moved past where it was listed, it is still not taken for a new one.
 		sim.setClock(T0 + 2 * OVERLAP_MS);
 		const later = sim.addChat(true, { createdAt: T0 + 2 * OVERLAP_MS });
