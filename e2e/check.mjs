@@ -483,16 +483,26 @@ check('credential', 'test with the right token succeeds', () => {
 	eq(r.status, 'OK', `status (message: ${r.message})`);
 	return r.message;
 });
-check('credential', 'test with a wrong token fails with a message that names the token', () => {
-	const r = credResult('credential-test-wrong.json');
-	eq(r.status, 'Error', 'status');
-	// n8n's bare fallback is the HTTP status text ("Unauthorized"); a user needs to learn that the token is wrong.
-	assert(
-		/token/i.test(r.message ?? ''),
-		`message "${r.message}" does not say that the API token was rejected`,
-	);
-	return `"${r.message}"`;
-});
+// n8n 1.x's credential tester does not reach the credential's responseCode rules for this error and shows
+// its generic text instead (a limit stated in the README's Compatibility section); 2.x shows the rule's.
+const N8N_1X = process.env.E2E_N8N_MAJOR === '1';
+check(
+	'credential',
+	N8N_1X
+		? "test with a wrong token fails (n8n 1.x: n8n's generic authorization text)"
+		: 'test with a wrong token fails with a message that names the token',
+	() => {
+		const r = credResult('credential-test-wrong.json');
+		eq(r.status, 'Error', 'status');
+		// n8n's bare fallback is the HTTP status text ("Unauthorized"); a user needs to learn that the token is wrong.
+		assert(
+			/token/i.test(r.message ?? '') ||
+				(N8N_1X && /^Authorization failed - please check your credentials/.test(r.message ?? '')),
+			`message "${r.message}" does not say that the API token was rejected`,
+		);
+		return `"${r.message}"`;
+	},
+);
 check('credential', 'test with a plain-http Base URL fails before the token is sent', () => {
 	const r = credResult('credential-test-http.json');
 	eq(r.status, 'Error', 'status');
@@ -510,6 +520,26 @@ check(
 		eq(r.status, 'OK', `status (message: ${r.message})`);
 	},
 );
+
+// The contact → Get Many "Segment Names or IDs" dropdown as the editor fills it
+// (POST /rest/dynamic-node-parameters/options → the node's getSegments → GET /inbox/segments).
+check('editor', "the Segments dropdown lists the simulator's segments by name, sorted, with their IDs", () => {
+	const text = read(join(resultsDir, 'segments-dropdown.json'));
+	assert(text, `no answer recorded${credError ? `: ${credError}` : ''}`);
+	const answer = JSON.parse(text);
+	const options = answer.data ?? answer;
+	assert(Array.isArray(options), `not a list of options: ${short(answer)}`);
+	const segments = JSON.parse(read(join(resultsDir, 'segments-simulator.json'))).data;
+	assert(segments?.length, 'the simulator has no segments');
+	eq(
+		options,
+		segments
+			.map((segment) => ({ name: segment.segmentName, value: segment._id }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		'options',
+	);
+	return `${options.length} segments`;
+});
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

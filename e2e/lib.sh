@@ -46,12 +46,23 @@ e2e_prune_runs() { # e2e_prune_runs <kind> <keep>
   return 0
 }
 
-# Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap).
+# Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap), then runs the
+# stop commands registered with e2e_on_cleanup, the last registered first: services the processes depend
+# on (queue.sh: Redis, then PostgreSQL) go down after them.
 E2E_PIDS=()
+E2E_STOPS=()
 e2e_spawn() { # e2e_spawn <logfile> <cmd...>: background process in its own process group
   local out=$1; shift
   setsid "$@" >"$out" 2>&1 &
   E2E_PIDS+=("$!")
+}
+e2e_on_cleanup() { E2E_STOPS+=("$*"); } # e2e_on_cleanup <shell command>
+# Stop one process group by PID: TERM, up to <seconds> (default 10) to exit, then KILL.
+e2e_stop_pid() { # e2e_stop_pid <pid> [seconds]
+  local i
+  kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || return 0
+  for i in $(seq $((${2:-10} * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null || true
 }
 e2e_cleanup() {
   local pid i
@@ -63,6 +74,8 @@ e2e_cleanup() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
   E2E_PIDS=()
+  for ((i = ${#E2E_STOPS[@]} - 1; i >= 0; i--)); do eval "${E2E_STOPS[i]}" || true; done
+  E2E_STOPS=()
 }
 
 # Wait (0.4 s to 3 s) until a log file has stopped growing.
@@ -109,13 +122,14 @@ e2e_install_package() {
 }
 
 # Start the BotPenguin simulator on a free port; sets SIM_URL SIM_TOKEN SIM_BOT_ID SIM_CUSTOMER_ID.
-# Every request it receives is appended as a JSON line to $SIM_LOG.
+# Every request it receives is appended as a JSON line to $SIM_LOG. Extra arguments go to
+# test/simulator/cli.ts (--contacts N, --latency MS, ...).
 e2e_start_simulator() {
   export SIM_LOG=${SIM_LOG:-$RUN/sim-requests.jsonl}
   : >"$SIM_LOG"
   [ -f "$REPO_DIR/test/simulator/cli.ts" ] || e2e_die "test/simulator/cli.ts not found"
   e2e_spawn "$RUN/simulator.out" env PATH="$E2E_ORIG_PATH" "$REPO_DIR/node_modules/.bin/tsx" "$REPO_DIR/test/simulator/cli.ts" \
-    --port 0 --max-seconds "${SIM_MAX_SECONDS:-900}"
+    --port 0 --max-seconds "${SIM_MAX_SECONDS:-900}" "$@"
   local i line=''
   for i in $(seq 150); do # up to 30 s (tsx compiles on first start)
     line=$(grep -m1 '^{' "$RUN/simulator.out" 2>/dev/null || true)
@@ -183,15 +197,17 @@ e2e_start_n8n() {
   E2E_N8N_PID=${E2E_PIDS[-1]}
 }
 
-# Wait (bounded) until n8n answers /healthz/readiness.
-e2e_wait_n8n() {
-  local i
+# Wait (bounded, <seconds> tries of ~1 s) until n8n answers /healthz/readiness and its REST API: n8n 1.x
+# reports ready before its REST routes exist, so /rest/settings must answer 200 as well.
+e2e_wait_n8n() { # e2e_wait_n8n [seconds] [pid] [log]
+  local i pid=${2:-$E2E_N8N_PID} log=${3:-$RUN/n8n-start.log} base="http://127.0.0.1:$N8N_PORT"
   for i in $(seq "${1:-120}"); do
-    curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness" 2>/dev/null && return 0
-    kill -0 "$E2E_N8N_PID" 2>/dev/null || { tail -30 "$RUN/n8n-start.log" >&2; return 1; }
+    curl -fsS --max-time 5 -o /dev/null "$base/healthz/readiness" 2>/dev/null &&
+      curl -fsS --max-time 5 -o /dev/null "$base/rest/settings" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; return 1; }
     sleep 1
   done
-  tail -30 "$RUN/n8n-start.log" >&2
+  tail -30 "$log" >&2
   return 1
 }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# End-to-end test in a real n8n 2.41.1 (what `npm run test:e2e` runs).
+# End-to-end test in one real n8n of the version matrix (`npm run test:e2e` runs e2e/matrix.sh, which
+# runs this once per version).
 #
-#   1. install n8n + Node 24 into the cache folder (cached: seconds when already there)
+#   1. install that n8n and its Node into the cache folder (cached: seconds when already there)
 #   2. build + `npm pack` this repo and install the tarball as a community package in a fresh n8n user folder
 #   3. start the BotPenguin simulator, import a credential pointing at it and every examples/*.json
 #   4. `n8n execute` each example headless, keeping its output and the requests the simulator saw
 #   5. meanwhile start `n8n start` and test the credential through POST /rest/credentials/test
-#      (what the editor's "Test" button calls) with the right and a wrong token
+#      (what the editor's "Test" button calls) with the right and a wrong token, and load the Segments
+#      dropdown through POST /rest/dynamic-node-parameters/options (what the editor calls to fill it)
 #   6. e2e/check.mjs asserts on all of it and prints one line per check, then "N passed, M failed"
 #
-# Env: N8N_E2E_ROOT (cache folder), E2E_KEEP=1 keeps the run folder even when everything passed.
+# Env: N8N_E2E_VERSION (2 = n8n 2.x, the default, or 1 = n8n 1.x; see e2e/versions.sh),
+#      N8N_E2E_ROOT (cache folder), E2E_KEEP=1 keeps the run folder even when everything passed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,13 +21,13 @@ bash "$HERE/install.sh"
 
 # shellcheck source=e2e/lib.sh
 . "$HERE/lib.sh"
-e2e_new_run e2e
+e2e_new_run "e2e-v${N8N_E2E_VERSION:-2}"
 # shellcheck source=e2e/env.sh
 . "$HERE/env.sh"
 
 step() { e2e_log "$(printf '%4ss' $((SECONDS - T0))) $*"; }
 
-step "run folder $RUN"
+step "n8n $E2E_N8N_VERSION on Node $E2E_NODE_VERSION, run folder $RUN"
 e2e_install_package
 e2e_start_simulator
 e2e_start_fake_model
@@ -56,12 +59,15 @@ done
 
 # Credential test through the REST API, as the editor's "Test" button does it. id "" = a credential the
 # owner has typed but not saved yet; the stored one is sent back with its secrets redacted, as the editor does.
+# n8n 1.x tests saved credentials only (403 for id ""): its editor saves first, so the typed data goes with
+# the saved credential's id.
 cred_test() { # cred_test <result-file> <token> [base-url]
-  local body
+  local body id=''
+  [ "$E2E_N8N_MAJOR" = 2 ] || id=$CREDENTIAL_ID
   body=$(node -e '
-    const [name, url, token] = process.argv.slice(1);
-    console.log(JSON.stringify({ credentials: { id: "", name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } } }));
-  ' "$CREDENTIAL_NAME" "${3:-$SIM_URL}" "$2")
+    const [id, name, url, token] = process.argv.slice(1);
+    console.log(JSON.stringify({ credentials: { id, name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } } }));
+  ' "$id" "$CREDENTIAL_NAME" "${3:-$SIM_URL}" "$2")
   e2e_rest POST /rest/credentials/test "$body" >"$RUN/results/$1" 2>&1 || true
 }
 cred_test_stored() { # cred_test_stored <result-file>
@@ -74,6 +80,24 @@ cred_test_stored() { # cred_test_stored <result-file>
   ' "$stored") || return 0
   e2e_rest POST /rest/credentials/test "$body" >"$RUN/results/$1" 2>&1 || true
 }
+# The contact → Get Many "Segment Names or IDs" dropdown, loaded as the editor loads it; the simulator's
+# own answer (fetched directly) is what it must list.
+segments_dropdown() {
+  local body
+  body=$(node -e '
+    const [id, name] = process.argv.slice(1);
+    console.log(JSON.stringify({
+      nodeTypeAndVersion: { name: "n8n-nodes-botpenguin-inbox.botPenguinInbox", version: 1 },
+      path: "filters.segments",
+      methodName: "getSegments",
+      currentNodeParameters: { resource: "contact", operation: "getAll", returnAll: true, filters: { segments: [] } },
+      credentials: { botPenguinInboxApi: { id, name } },
+    }));
+  ' "$CREDENTIAL_ID" "$CREDENTIAL_NAME")
+  e2e_rest POST /rest/dynamic-node-parameters/options "$body" >"$RUN/results/segments-dropdown.json" 2>&1 || true
+  curl -sS --max-time 30 -H "Authorization: Bearer $SIM_TOKEN" -H 'authtype: Key' "$SIM_URL/inbox/segments" \
+    >"$RUN/results/segments-simulator.json" 2>&1 || true
+}
 if e2e_wait_n8n 120; then
   step "n8n start ready on :$N8N_PORT"
   if e2e_owner_login >/dev/null 2>"$RUN/results/login.err"; then
@@ -82,6 +106,7 @@ if e2e_wait_n8n 120; then
     # Plain http to an address that is not "localhost" (an IPv4-mapped IPv6 form of the simulator's).
     cred_test credential-test-http.json "$SIM_TOKEN" "${SIM_URL/127.0.0.1/[::ffff:127.0.0.1]}"
     cred_test_stored credential-test-stored.json
+    segments_dropdown
   else
     echo "login failed: $(cat "$RUN/login.json" "$RUN/results/login.err" 2>/dev/null)" >"$RUN/results/credential-test.error"
   fi
@@ -92,7 +117,7 @@ e2e_cleanup
 
 step "checking"
 set +e
-NODE_PATH="$N8N_E2E_ROOT/n8n/node_modules" node "$HERE/check.mjs" "$RUN"
+NODE_PATH="$E2E_N8N_DIR/node_modules" node "$HERE/check.mjs" "$RUN"
 rc=$?
 set -e
 step "done"
