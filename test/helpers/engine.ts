@@ -101,7 +101,7 @@ const { Logger } = fromCore('@n8n/backend-common') as typeof import('@n8n/backen
 Container.set(Logger, testLogger as unknown as InstanceType<typeof Logger>);
 LoggerProxy.init(testLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
 
-class CredentialsHelper extends ICredentialsHelper {
+export class CredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
 		super();
 	}

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { startSimulator, type RecordedRequest, type SimulatorOptions } from './server';
 
 const USAGE =
-	'Usage: tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-seconds N]';
+	'Usage: tsx test/simulator/cli.ts [--port N] [--contacts N] [--latency MS] [--page-size N] [--max-seconds N] [--admin 1]';
 
 const MAX_SECONDS = 2_000_000;
 
@@ -33,6 +33,7 @@ interface CliOptions {
 	latencyMs?: number;
 	pageSize?: number;
 	maxSeconds: number;
+	admin?: number;
 }
 
 const FLAGS: Record<string, keyof CliOptions> = {
@@ -41,6 +42,8 @@ const FLAGS: Record<string, keyof CliOptions> = {
 	'--latency': 'latencyMs',
 	'--page-size': 'pageSize',
 	'--max-seconds': 'maxSeconds',
+	// Test-only: `--admin 1` also answers POST /__simulator/records (adds records while n8n polls).
+	'--admin': 'admin',
 };
 
 function parseArgs(argv: readonly string[]): CliOptions {
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
 		contacts: cli.contacts,
 		latencyMs: cli.latencyMs,
 		pageSize: cli.pageSize,
+		admin: cli.admin === 1,
 		// The log file is the record; keeping every request in memory for an hour would only leak.
 		record: false,
 		onRequest: log ? (request) => log.write(`${JSON.stringify(redact(request))}\n`) : undefined,

@@ -66,6 +66,20 @@ export interface SimulatorOptions {
 	port?: number;
 	/** Called once per answered request (also for `reset` faults, with status 0), whatever `record` says. */
 	onRequest?: (request: RecordedRequest) => void;
+	/**
+	 * Default false. Test-only: also answer `POST /__simulator/records` (no token; the simulator listens
+	 * on 127.0.0.1 only), which adds records while a real n8n polls. The BotPenguin routes never
+	 * offer it.
+	 */
+	admin?: boolean;
+}
+
+/** A record added by a test: when it was created and, if later, when the listings first show it. */
+export interface NewRecord {
+	/** ISO date or epoch ms; default: the simulator's clock (and after the newest record). */
+	createdAt?: string | number;
+	/** Epoch ms from which the listings show it (BotPenguin may list a record late); default at once. */
+	visibleAt?: number;
 }
 
 export interface RecordedRequest {
@@ -107,11 +121,21 @@ export interface Simulator {
 	addFault(f: Fault): void;
 	clearFaults(): void;
 	setOptions(o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus'>>): void;
+	/** The simulator's clock (epoch ms): the time new records get and late records appear at. */
+	now(): number;
+	/** Sets the clock to a fixed time, or back to the real one with `undefined`. */
+	setClock(ms: number | undefined): void;
+	/** Adds a contact at its place in the newest-first listing. */
+	addContact(record?: NewRecord): Contact;
+	/** Adds a lead (`isLead`) or a non-lead chat of the simulator's bot. */
+	addChat(isLead: boolean, record?: NewRecord): Chat;
 	/** Closes the server and every open socket. */
 	close(): Promise<void>;
 }
 
 const DEFAULT_TOKEN = 'bp-test-token-5f2c9a7e41d0b3c8';
+/** The test-only admin route (SimulatorOptions.admin). */
+export const ADMIN_PATH = '/__simulator/records';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_RECORDS = 1_000_000;
 const MAX_PAGE_SIZE = 10_000;
@@ -508,6 +532,8 @@ interface Route {
 	tokenHeader?: 'x-bot-token' | 'x-bp-token';
 	isList: boolean;
 	isPaged: boolean;
+	/** The test-only admin route: no token, only with the `admin` option. */
+	admin?: boolean;
 	handle: (ctx: RequestContext) => Success;
 }
 
@@ -628,6 +654,10 @@ class InboxSimulator implements Simulator {
 	private readonly record: boolean;
 	private readonly onRequest?: (request: RecordedRequest) => void;
 	private readonly faults = new FaultInjector();
+	private fixedClock: number | undefined;
+	/** Records the listings hide until the clock reaches this time. */
+	private readonly visibleAt = new Map<string, number>();
+	private readonly admin: boolean;
 	private readonly routes: Route[];
 	private readonly server: http.Server;
 	/** Aborts pending latency/slow waits on close, so no timer outlives the server. */
@@ -639,6 +669,7 @@ class InboxSimulator implements Simulator {
 		if (this.token === '') throw new RangeError('Simulator option "token" must not be empty');
 		this.record = opts.record ?? true;
 		this.onRequest = opts.onRequest;
+		this.admin = opts.admin ?? false;
 		this.sizes = {
 			contacts: checkCount('contacts', opts.contacts ?? 45, 0, MAX_RECORDS),
 			chats: checkCount('chats', opts.chats ?? 30, 0, MAX_RECORDS),
@@ -653,6 +684,18 @@ class InboxSimulator implements Simulator {
 		this.loadDataset(this.dataset);
 
 		this.routes = [
+			...(this.admin
+				? [
+						{
+							method: 'POST' as const,
+							path: ADMIN_PATH,
+							isList: false,
+							isPaged: false,
+							admin: true,
+							handle: (c: RequestContext) => this.adminAdd(c),
+						},
+					]
+				: []),
 			{
 				method: 'GET',
 				path: '/inbox/segments',
@@ -731,9 +774,76 @@ class InboxSimulator implements Simulator {
 
 	// --- public API --------------------------------------------------------------------------
 
+	now(): number {
+		return this.fixedClock ?? Date.now();
+	}
+
+	setClock(ms: number | undefined): void {
+		this.fixedClock = ms;
+	}
+
+	addContact(record: NewRecord = {}): Contact {
+		const contact = this.dataset.factory.contact(this.createdAtOf(record, this.state.contacts));
+		this.insert(this.state.contacts, contact, record);
+		return contact;
+	}
+
+	addChat(isLead: boolean, record: NewRecord = {}): Chat {
+		const chat = this.dataset.factory.chat(isLead, this.createdAtOf(record, this.state.chats));
+		this.insert(this.state.chats, chat, record);
+		return chat;
+	}
+
+	private createdAtOf(record: NewRecord, items: readonly { createdAt: string }[]): number {
+		if (record.createdAt === undefined) return this.newestTimestamp(items);
+		const ms =
+			typeof record.createdAt === 'number' ? record.createdAt : Date.parse(record.createdAt);
+		if (Number.isNaN(ms)) throw new RangeError(`Invalid createdAt: ${String(record.createdAt)}`);
+		return ms;
+	}
+
+	/** Keeps the listing newest-first; among equal `createdAt`, the record added last comes first. */
+	private insert<T extends { _id: string; createdAt: string }>(
+		items: T[],
+		item: T,
+		record: NewRecord,
+	): void {
+		const at = Date.parse(item.createdAt);
+		const index = items.findIndex((other) => Date.parse(other.createdAt) <= at);
+		items.splice(index === -1 ? items.length : index, 0, item);
+		if (record.visibleAt !== undefined) this.visibleAt.set(item._id, record.visibleAt);
+	}
+
+	private isVisible(item: { _id: string }): boolean {
+		const from = this.visibleAt.get(item._id);
+		return from === undefined || this.now() >= from;
+	}
+
+	/** POST /__simulator/records {kind: 'contact' | 'lead' | 'chat', count?}: the ids of the records added. */
+	private adminAdd({ body }: RequestContext): Success {
+		const { kind, count = 1 } = (isRecord(body) ? body : {}) as { kind?: unknown; count?: unknown };
+		if (kind !== 'contact' && kind !== 'lead' && kind !== 'chat')
+			throw badRequest(MSG_VALIDATION, ['kind must be contact, lead or chat']);
+		if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1000)
+			throw badRequest(MSG_VALIDATION, ['count must be an integer from 1 to 1000']);
+		const added = Array.from({ length: count as number }, () =>
+			kind === 'contact' ? this.addContact() : this.addChat(kind === 'lead'),
+		);
+		return {
+			message: 'added',
+			data: added.map((r) => ({
+				_id: r._id,
+				uuid: (r as Partial<Chat>).uuid,
+				createdAt: r.createdAt,
+			})),
+		};
+	}
+
 	reset(): void {
 		this.clearRequests();
 		this.clearFaults();
+		this.fixedClock = undefined;
+		this.visibleAt.clear();
 		this.dataset = generateDataset(this.sizes);
 		this.loadDataset(this.dataset);
 	}
@@ -886,7 +996,7 @@ class InboxSimulator implements Simulator {
 	): Answer {
 		if (!route) return envelope(404, false, `Cannot ${method} ${url.pathname}`);
 		try {
-			this.authenticate(route, headers);
+			if (!route.admin) this.authenticate(route, headers);
 			let body: unknown;
 			if (route.method !== 'GET') {
 				if (raw.tooLarge)
@@ -921,7 +1031,7 @@ class InboxSimulator implements Simulator {
 	/** Records created at run time are newer than everything already listed, keeping newest-first. */
 	private newestTimestamp(items: readonly { createdAt: string }[]): number {
 		const newest = items.length > 0 ? Date.parse(items[0].createdAt) : 0;
-		return Math.max(Date.now(), newest + 1);
+		return Math.max(this.now(), newest + 1);
 	}
 
 	private endlessPage<T>(make: (createdAtMs: number) => T): T[] {
@@ -975,7 +1085,12 @@ class InboxSimulator implements Simulator {
 		// A well-formed id of some other bot is simply a bot without chats.
 		if (botId !== this.botId || customerId !== this.customerId) return { message: 'ok', data: [] };
 		const page = effectivePage(Number(pageText), pageFault);
-		const chats = pageOf(this.state.chats, (c) => c.isLead === isLead, page, this.pageSize);
+		const chats = pageOf(
+			this.state.chats,
+			(c) => c.isLead === isLead && this.isVisible(c),
+			page,
+			this.pageSize,
+		);
 		return { message: 'ok', data: chats.map(toApiChat) };
 	}
 
@@ -1009,7 +1124,8 @@ class InboxSimulator implements Simulator {
 		// also add its key to applicableFilters for it to take effect."
 		const predicates = b.applicableFilters.filter(isFilterKey).map((k) => FILTERS[k](b));
 		// Every simulated user is a saved contact, so `isContact` never narrows the list.
-		const keep = (c: Contact): boolean => c.status !== 'DELETED' && predicates.every((p) => p(c));
+		const keep = (c: Contact): boolean =>
+			c.status !== 'DELETED' && this.isVisible(c) && predicates.every((p) => p(c));
 		const page = effectivePage(b.page, pageFault);
 		return { message: '', data: pageOf(this.state.contacts, keep, page, this.pageSize) };
 	}

@@ -7,6 +7,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 } from 'n8n-workflow';
 
 import { cleanApiToken } from '../../../credentials/BotPenguinInboxApi.credentials';
@@ -139,7 +140,7 @@ export function connectionOptions(
 
 /** One request from code, with the retries and error mapping the declarative operations get. */
 export async function requestJson(
-	context: IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions,
+	context: IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions,
 	request: JsonRequest,
 	settings: RequestSettings,
 ) {
