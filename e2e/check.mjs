@@ -1,6 +1,8 @@
 // Assertions of the e2e run (called by e2e/run.sh): one check function per example, plus the
-// credential test. Reads what run.sh collected in <runDir>:
+// credential test and the polling trigger (trigger-checks.mjs). Reads what run.sh collected in <runDir>:
 //   results/<example>.rc | .json (n8n's IRun) | .stdout | .requests.jsonl (what the simulator saw meanwhile)
+//   results/<example>.active (an example started by the polling trigger: activated, not executed; its
+//   executions are in results/trigger-executions.json)
 //   results/credential-test-*.json (POST /rest/credentials/test answers), simulator.json,
 //   fake-openai-requests.jsonl (what the fake chat model was asked)
 // Prints "PASS|FAIL <example>: <what>" per check, then "N passed, M failed"; exit code 1 on any failure.
@@ -8,6 +10,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { triggerChecks } from './trigger-checks.mjs';
 
 const runDir = process.argv[2];
 const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,6 +59,11 @@ const short = (value) => {
 /** Everything run.sh kept about one example. */
 function load(name) {
 	const base = join(resultsDir, name);
+	if (existsSync(`${base}.active`)) {
+		const workflowId = read(`${base}.active`).trim();
+		const all = JSON.parse(read(join(resultsDir, 'trigger-executions.json')) || '[]');
+		return { name, active: true, workflowId, executions: all.filter((e) => e.workflowId === workflowId) };
+	}
 	const rc = Number(read(`${base}.rc`).trim() || NaN);
 	let run;
 	try {
@@ -383,8 +392,8 @@ const EXAMPLES = {
 
 // ---------------------------------------------------------------------------------------------
 const names = readdirSync(resultsDir)
-	.filter((f) => f.endsWith('.rc'))
-	.map((f) => f.slice(0, -3))
+	.filter((f) => f.endsWith('.rc') || f.endsWith('.active'))
+	.map((f) => f.replace(/\.(rc|active)$/, ''))
 	.sort();
 for (const name of Object.keys(EXAMPLES)) {
 	if (!names.includes(name))
@@ -403,31 +412,36 @@ for (const name of names) {
 // n8n silently ignores unknown parameters, so a renamed parameter would otherwise go unnoticed.
 // The node as n8n loaded it: the packed copy in the run's user folder (run.sh sets NODE_PATH to n8n's
 // node_modules so its n8n-workflow import resolves, as n8n does for community packages).
-const { BotPenguinInbox } = createRequire(import.meta.url)(
-	join(
-		runDir,
-		'user/.n8n/nodes/node_modules/n8n-nodes-botpenguin-inbox/dist/nodes/BotPenguinInbox/BotPenguinInbox.node.js',
-	),
-);
-const PROPERTIES = new BotPenguinInbox().description.properties;
-function shown(property, values) {
+const packageDir = join(runDir, 'user/.n8n/nodes/node_modules/n8n-nodes-botpenguin-inbox/dist/nodes');
+const requireBuilt = createRequire(import.meta.url);
+const { BotPenguinInbox } = requireBuilt(join(packageDir, 'BotPenguinInbox/BotPenguinInbox.node.js'));
+const { BotPenguinInboxTrigger } = requireBuilt(join(packageDir, 'BotPenguinInboxTrigger/BotPenguinInboxTrigger.node.js'));
+const PROPERTIES_OF = {
+	'n8n-nodes-botpenguin-inbox.botPenguinInbox': new BotPenguinInbox().description.properties,
+	'n8n-nodes-botpenguin-inbox.botPenguinInboxTool': new BotPenguinInbox().description.properties,
+	'n8n-nodes-botpenguin-inbox.botPenguinInboxTrigger': new BotPenguinInboxTrigger().description.properties,
+};
+function shown(properties, property, values) {
 	const { show = {}, hide = {} } = property.displayOptions ?? {};
 	const valueOf = (key) =>
 		key in values
 			? values[key]
-			: PROPERTIES.find((p) => p.name === key && shown(p, values))?.default;
+			: properties.find((p) => p.name === key && shown(properties, p, values))?.default;
 	const matches = (key, allowed) => key.startsWith('@') || allowed.includes(valueOf(key));
 	return (
 		Object.entries(show).every(([k, v]) => matches(k, v)) &&
 		!Object.entries(hide).some(([k, v]) => !k.startsWith('@') && v.includes(valueOf(k)))
 	);
 }
-function unknownParameters(parameters) {
+function unknownParameters(type, parameters) {
 	const problems = [];
-	const tool = new Set(['descriptionType', 'toolDescription']); // added by n8n to the Tool variant
+	const properties = PROPERTIES_OF[type];
+	if (!properties) return [`(unknown node type ${type})`];
+	// Added by n8n: to the Tool variant, and Poll Times to every polling trigger.
+	const byN8n = new Set(['descriptionType', 'toolDescription', 'pollTimes']);
 	for (const [key, value] of Object.entries(parameters)) {
-		if (tool.has(key)) continue;
-		const property = PROPERTIES.find((p) => p.name === key && shown(p, parameters));
+		if (byN8n.has(key)) continue;
+		const property = properties.find((p) => p.name === key && shown(properties, p, parameters));
 		if (!property) {
 			problems.push(key);
 			continue;
@@ -455,7 +469,7 @@ for (const file of readdirSync(join(repoDir, 'examples'))
 		const nodes = workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-botpenguin-inbox.'));
 		assert(nodes.length, 'no BotPenguin Inbox node');
 		for (const node of nodes) {
-			const problems = unknownParameters(node.parameters);
+			const problems = unknownParameters(node.type, node.parameters);
 			assert(
 				!problems.length,
 				`node "${node.name}": unknown or hidden parameter(s) ${problems.join(', ')}`,
@@ -466,7 +480,9 @@ for (const file of readdirSync(join(repoDir, 'examples'))
 				`credential of "${node.name}"`,
 			);
 		}
-		return nodes.map((n) => `${n.parameters.resource}/${n.parameters.operation}`).join(', ');
+		return nodes
+			.map((n) => n.parameters.event ?? `${n.parameters.resource}/${n.parameters.operation}`)
+			.join(', ');
 	});
 }
 
@@ -540,6 +556,9 @@ check('editor', "the Segments dropdown lists the simulator's segments by name, s
 	);
 	return `${options.length} segments`;
 });
+
+// The polling trigger in n8n start: records added while it runs and while it is down (e2e/trigger/*.json).
+triggerChecks({ runDir, check, assert, eq });
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -6,10 +6,14 @@
 #   2. build + `npm pack` this repo and install the tarball as a community package in a fresh n8n user folder
 #   3. start the BotPenguin simulator, import a credential pointing at it and every examples/*.json
 #   4. `n8n execute` each example headless, keeping its output and the requests the simulator saw
-#   5. meanwhile start `n8n start` and test the credential through POST /rest/credentials/test
-#      (what the editor's "Test" button calls) with the right and a wrong token, and load the Segments
-#      dropdown through POST /rest/dynamic-node-parameters/options (what the editor calls to fill it)
-#   6. e2e/check.mjs asserts on all of it and prints one line per check, then "N passed, M failed"
+#   5. `n8n start` runs meanwhile: the polling-trigger workflows (e2e/trigger/*.json, and any example that
+#      starts with the trigger) are activated in it before the examples run, and records are added to a
+#      second simulator (the trigger's); the credential is tested through POST /rest/credentials/test
+#      (what the editor's "Test" button calls) with the right and a wrong token, and the Segments dropdown
+#      is loaded through POST /rest/dynamic-node-parameters/options (what the editor calls to fill it)
+#   6. once n8n's per-minute poll has emitted those records, n8n is stopped (by PID), more records are
+#      added, and n8n is started again on the same database: its first poll must emit just those
+#   7. e2e/check.mjs asserts on all of it and prints one line per check, then "N passed, M failed"
 #
 # Env: N8N_E2E_VERSION (2 = n8n 2.x, the default, or 1 = n8n 1.x; see e2e/versions.sh),
 #      N8N_E2E_ROOT (cache folder), E2E_KEEP=1 keeps the run folder even when everything passed.
@@ -30,18 +34,47 @@ step() { e2e_log "$(printf '%4ss' $((SECONDS - T0))) $*"; }
 step "n8n $E2E_N8N_VERSION on Node $E2E_NODE_VERSION, run folder $RUN"
 e2e_install_package
 e2e_start_simulator
+e2e_start_trigger_simulator
 e2e_start_fake_model
-step "importing the credentials and $(ls "$REPO_DIR"/examples/*.json | wc -l) examples"
+step "importing the credentials, $(ls "$REPO_DIR"/examples/*.json | wc -l) examples and $(ls "$HERE"/trigger/*.json | wc -l) trigger workflows"
 e2e_import_credentials
-e2e_import_examples
-
-# n8n start boots in ~10 s; let it come up while the examples run (own broker port, same sqlite DB).
-e2e_start_n8n
-
+e2e_import_examples "$HERE/trigger"
 mkdir -p "$RUN/results"
-for wf in "$RUN"/workflows/*.json; do
-  name=$(basename "$wf" .json)
-  id=$(node -p 'require(process.argv[1]).id' "$wf")
+# Workflows started by the polling trigger (e2e/trigger/*.json and such examples) cannot run with
+# `n8n execute`: they are activated; check.mjs finds such an example's executions through its marker.
+ACTIVE_WORKFLOWS=()
+while IFS=$'\t' read -r id file kind; do
+  [ "$kind" = active ] || continue
+  ACTIVE_WORKFLOWS+=("$RUN/workflows/$file")
+  [ ! -f "$REPO_DIR/examples/$file" ] || echo "$id" >"$RUN/results/${file%.json}.active"
+done <"$RUN/workflows.tsv"
+
+# n8n start (editor, REST API, pollers) on the same sqlite DB as the `n8n execute` runs, own broker port.
+e2e_start_n8n
+N8N_UP='' TRIGGER_RUNNING=''
+if e2e_wait_n8n 120; then
+  step "n8n start ready on :$N8N_PORT"
+  if e2e_owner_login >/dev/null 2>"$RUN/results/login.err"; then
+    N8N_UP=1
+    # Activated first, so that n8n's per-minute poll comes round while the examples run.
+    if e2e_trigger activate "${ACTIVE_WORKFLOWS[@]}" &&
+      e2e_trigger add 1 contact 2 && e2e_trigger add 1 lead 2; then
+      TRIGGER_RUNNING=1
+      step "activated ${#ACTIVE_WORKFLOWS[@]} trigger workflows, added 2 contacts and 2 leads"
+    else
+      echo "activating the trigger workflows or adding records failed (see the [e2e] trigger: lines)" >"$RUN/results/trigger.error"
+    fi
+  else
+    echo "login failed: $(cat "$RUN/login.json" "$RUN/results/login.err" 2>/dev/null)" >"$RUN/results/credential-test.error"
+  fi
+else
+  echo "n8n start did not become ready within 120 s (see n8n-start.log)" >"$RUN/results/credential-test.error"
+fi
+[ -n "$N8N_UP" ] || cp "$RUN/results/credential-test.error" "$RUN/results/trigger.error"
+
+while IFS=$'\t' read -r id file kind; do
+  [ "$kind" = manual ] || continue
+  name=${file%.json}
   before=$(wc -l <"$SIM_LOG")
   t=$SECONDS
   set +e
@@ -55,7 +88,7 @@ for wf in "$RUN"/workflows/*.json; do
   e2e_settle "$SIM_LOG" # the simulator appends its log lines asynchronously
   tail -n +"$((before + 1))" "$SIM_LOG" >"$RUN/results/$name.requests.jsonl"
   step "executed $name (id $id): rc=$rc, $(wc -l <"$RUN/results/$name.requests.jsonl") requests, $((SECONDS - t)) s"
-done
+done <"$RUN/workflows.tsv"
 
 # Credential test through the REST API, as the editor's "Test" button does it. id "" = a credential the
 # owner has typed but not saved yet; the stored one is sent back with its secrets redacted, as the editor does.
@@ -98,20 +131,35 @@ segments_dropdown() {
   curl -sS --max-time 30 -H "Authorization: Bearer $SIM_TOKEN" -H 'authtype: Key' "$SIM_URL/inbox/segments" \
     >"$RUN/results/segments-simulator.json" 2>&1 || true
 }
-if e2e_wait_n8n 120; then
-  step "n8n start ready on :$N8N_PORT"
-  if e2e_owner_login >/dev/null 2>"$RUN/results/login.err"; then
-    cred_test credential-test-ok.json "$SIM_TOKEN"
-    cred_test credential-test-wrong.json "wrong-token-$RANDOM"
-    # Plain http to an address that is not "localhost" (an IPv4-mapped IPv6 form of the simulator's).
-    cred_test credential-test-http.json "$SIM_TOKEN" "${SIM_URL/127.0.0.1/[::ffff:127.0.0.1]}"
-    cred_test_stored credential-test-stored.json
-    segments_dropdown
+if [ -n "$N8N_UP" ]; then
+  cred_test credential-test-ok.json "$SIM_TOKEN"
+  cred_test credential-test-wrong.json "wrong-token-$RANDOM"
+  # Plain http to an address that is not "localhost" (an IPv4-mapped IPv6 form of the simulator's).
+  cred_test credential-test-http.json "$SIM_TOKEN" "${SIM_URL/127.0.0.1/[::ffff:127.0.0.1]}"
+  cred_test_stored credential-test-stored.json
+  segments_dropdown
+fi
+
+# The trigger across a restart. n8n refuses poll intervals under a minute: the records added after
+# activation come out of the per-minute poll (up to 60 s after activation, plus the poll itself).
+if [ -n "$TRIGGER_RUNNING" ]; then
+  t=$SECONDS
+  e2e_trigger wait 1 150 || true
+  step "trigger: phase 1 (records added while n8n runs) waited $((SECONDS - t)) s"
+  e2e_stop_spawned "$E2E_N8N_PID" 60
+  e2e_trigger_mark stopped
+  e2e_trigger add 2 contact 1 && e2e_trigger add 2 lead 1 && e2e_trigger add 2 chat 1 ||
+    echo "adding records while n8n was down failed" >"$RUN/results/trigger.error"
+  e2e_trigger_mark started
+  e2e_start_n8n "" "$RUN/n8n-start-2.log"
+  if e2e_wait_n8n 120; then
+    step "n8n restarted on the same database"
+    # n8n activates the workflows when it starts, and the activation runs a poll at once.
+    e2e_trigger wait 2 90 || true
   else
-    echo "login failed: $(cat "$RUN/login.json" "$RUN/results/login.err" 2>/dev/null)" >"$RUN/results/credential-test.error"
+    echo "n8n did not become ready after the restart (see n8n-start-2.log)" >"$RUN/results/trigger.error"
   fi
-else
-  echo "n8n start did not become ready within 120 s (see n8n-start.log)" >"$RUN/results/credential-test.error"
+  step "trigger: restart and phase 2 took $((SECONDS - t)) s in all"
 fi
 e2e_cleanup
 
