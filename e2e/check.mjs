@@ -558,7 +558,7 @@ check('editor', "the Segments dropdown lists the simulator's segments by name, s
 });
 
 // The polling trigger in n8n start: records added while it runs and while it is down (e2e/trigger/*.json).
-triggerChecks({ runDir, check, assert, eq });
+triggerChecks({ runDir, check, assert });
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

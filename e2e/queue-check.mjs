@@ -5,12 +5,15 @@
 //   node queue-check.mjs <runDir>
 //       reads <runDir>/results: before.json, inputs.json, requests.jsonl (the simulator's log while the
 //       jobs ran), <name>.http / .response (webhook answers), <name>.execution-<id>.json (main's REST API),
-//       processes.txt, main.log, worker1.log, worker2.log
+//       processes.txt, main.log (both runs of main: before and after its restart), worker1.log,
+//       worker2.log, and the trigger's files (see trigger-checks.mjs)
 //
 // Prints "PASS|FAIL <group>: <what>" per check, then "N passed, M failed"; exit code 1 on any failure.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+import { triggerChecks } from './trigger-checks.mjs';
 
 if (process.argv[2] === '--snapshot') {
 	await snapshot(process.argv[3]);
@@ -174,6 +177,27 @@ check('main', 'main received the webhooks and enqueued the executions', () => {
 	for (const id of Object.values(ran)) {
 		assert(new RegExp(`Enqueued execution ${id}\\b`).test(logs.main), `main did not log "Enqueued execution ${id}"`);
 	}
+});
+
+// The polling trigger: main polls (also after its restart), the workers run what it emits.
+const triggerExecutions = triggerChecks({ runDir: process.argv[2], check, assert });
+const polled = (log) => new Set([...log.matchAll(/Poll(?:ing)? trigger initiated for workflow "([^"]+)"/g)].map((m) => m[1]));
+check('trigger', 'main polls: its log names a poll of every trigger workflow, the workers\' logs none', () => {
+	const workflows = JSON.parse(read('trigger-workflows.json') || '[]');
+	assert(workflows.length, 'no trigger workflow was activated');
+	eq(workflows.map((wf) => polled(logs.main).has(wf.name)), workflows.map(() => true), `workflows polled by main (${[...polled(logs.main)].join(', ')})`);
+	eq([...polled(logs.worker1), ...polled(logs.worker2)], [], 'workflows polled by a worker');
+	return `main polled ${[...polled(logs.main)].join(', ')}`;
+});
+check('trigger', 'each trigger execution was enqueued by main and run by exactly one worker, before and after the restart', () => {
+	assert(triggerExecutions.length, 'no trigger execution');
+	for (const { id } of triggerExecutions) {
+		assert(new RegExp(`Enqueued execution ${id}\\b`).test(logs.main), `main did not log "Enqueued execution ${id}"`);
+		const by = ['worker1', 'worker2'].filter((w) => started(logs[w]).includes(id) && finished(logs[w]).includes(id));
+		eq(by.length, 1, `workers that started and finished execution ${id}`);
+	}
+	eq(started(logs.main), [], 'executions main ran');
+	return triggerExecutions.map((e) => `${e.id} (${e.kind}): ${['worker1', 'worker2'].find((w) => started(logs[w]).includes(e.id))}`).join(', ');
 });
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -6,13 +6,16 @@
 #   1. install n8n (cached), Debian's redis-server and PostgreSQL when missing (apt-get)
 #   2. start a throwaway PostgreSQL cluster (initdb in a temp folder, 127.0.0.1, fsync off) and Redis
 #      (127.0.0.1, no persistence), each on a free port
-#   3. build + pack + install the package, start the simulator, import the credential and e2e/queue/*.json,
-#      activate the workflows (2.x: publish:workflow, 1.x: update:workflow --active)
+#   3. build + pack + install the package, start the simulators (the trigger's own adds records on request),
+#      import the credentials, e2e/queue/*.json and e2e/trigger/*.json
 #   4. start two workers (concurrency 1 each, so two jobs at once need both) and main, each with its own
 #      task-runner broker port
-#   5. call the three webhooks at the same time: Return All over the contacts, a bulk import of 1,000
-#      contacts, a lead update; fetch each execution from main's REST API
-#   6. e2e/queue-check.mjs: requests on the simulator's log, execution data, which process ran what
+#   5. activate the workflows through main's REST API (as the editor does), add records to the trigger's
+#      simulator; call the three webhooks at the same time: Return All over the contacts, a bulk import
+#      of 1,000 contacts, a lead update; fetch each execution from main's REST API
+#   6. once main's per-minute poll has emitted the records (executions on the workers), restart main (by
+#      PID; the workers keep running), add records while it is down, and wait for its first poll
+#   7. e2e/queue-check.mjs: requests on the simulator's log, execution data, which process ran what
 #
 # On exit (also on failure or Ctrl-C) main and workers stop first, then the simulator, Redis, PostgreSQL,
 # each by PID.
@@ -44,8 +47,9 @@ PG_BIN=${PG_BIN:-$(pg_bin)}
 [ -x "$PG_BIN/initdb" ] || e2e_die "no PostgreSQL server binaries (initdb) under /usr/lib/postgresql/*/bin"
 
 e2e_new_run "queue-v$N8N_E2E_VERSION"
-# Queue mode proper: every n8n process below reads these.
-export EXECUTIONS_MODE=queue DB_TYPE=postgresdb
+# Queue mode proper: every n8n process below reads these. Debug logs name every poll ("Poll trigger
+# initiated"), so queue-check.mjs can tell which process polled.
+export EXECUTIONS_MODE=queue DB_TYPE=postgresdb N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-debug}
 # shellcheck source=e2e/env.sh
 . "$HERE/env.sh"
 step "n8n $E2E_N8N_VERSION on Node $E2E_NODE_VERSION in queue mode, run folder $RUN"
@@ -98,21 +102,15 @@ step "Redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on 127.0
 e2e_install_package
 # Slow pages (20 ms each) keep the Return All execution busy while the other jobs are queued.
 e2e_start_simulator --latency 20
+e2e_start_trigger_simulator
 e2e_import_credentials
 mkdir -p "$RUN/queue-workflows" "$RUN/results"
 cp "$HERE"/queue/*.json "$RUN/queue-workflows/"
+TRIG_BOT_ID=$TRIG_BOT_ID TRIG_CUSTOMER_ID=$TRIG_CUSTOMER_ID \
+  node "$HERE/prepare-examples.mjs" "$HERE/trigger" "$RUN/queue-workflows" >"$RUN/trigger-workflows.tsv"
 n8n import:workflow --separate --input="$RUN/queue-workflows" >"$RUN/import-workflows.log" 2>&1 ||
   { cat "$RUN/import-workflows.log" >&2; e2e_die "import:workflow failed"; }
-# Activation: n8n 2.x refuses an active flag on import and publishes instead; 1.x sets the flag.
-activate() { # activate <workflow id>
-  if [ "$E2E_N8N_MAJOR" = 2 ]; then
-    n8n publish:workflow --id="$1"
-  else
-    n8n update:workflow --id="$1" --active=true
-  fi >>"$RUN/activate.log" 2>&1 || { cat "$RUN/activate.log" >&2; e2e_die "could not activate workflow $1"; }
-}
-for wf in "$RUN"/queue-workflows/*.json; do activate "$(node -p 'require(process.argv[1]).id' "$wf")"; done
-step "imported and activated $(ls "$RUN"/queue-workflows/*.json | wc -l) workflows"
+step "imported $(ls "$RUN"/queue-workflows/*.json | wc -l) workflows"
 
 # --- workers, then main -------------------------------------------------------------------------------
 WORKER_PIDS=() WORKER_HEALTH_PORTS=()
@@ -139,6 +137,19 @@ done
 e2e_wait_n8n 180 || e2e_die "main did not become ready (log: $RUN/n8n-start.log)"
 e2e_owner_login >/dev/null || e2e_die "could not log in as the owner"
 step "main (pid $MAIN_PID) and workers (pids ${WORKER_PIDS[*]}) ready"
+
+e2e_trigger activate "$HERE"/queue/*.json || e2e_die "could not activate the webhook workflows"
+
+# --- the polling trigger: activated on main, records added while it runs ---------------------------------
+TRIGGER_WORKFLOWS=()
+while IFS=$'\t' read -r _id file _kind; do TRIGGER_WORKFLOWS+=("$RUN/queue-workflows/$file"); done <"$RUN/trigger-workflows.tsv"
+TRIGGER_RUNNING=''
+if e2e_trigger activate "${TRIGGER_WORKFLOWS[@]}" && e2e_trigger add 1 contact 2 && e2e_trigger add 1 lead 2; then
+  TRIGGER_RUNNING=1
+  step "activated ${#TRIGGER_WORKFLOWS[@]} trigger workflows on main, added 2 contacts and 2 leads"
+else
+  echo "activating the trigger workflows or adding records failed (see the [e2e] trigger: lines)" >"$RUN/results/trigger.error"
+fi
 
 # A production webhook answers a GET on a POST-only path with "did you mean POST" once its workflow is
 # active on main; before that, with "not registered".
@@ -177,7 +188,7 @@ hook lead botpenguin-queue-lead "{\"uuid\":\"$LEAD_UUID\",\"botId\":\"$SIM_BOT_I
 HOOK_PIDS+=("$!")
 for pid in "${HOOK_PIDS[@]}"; do wait "$pid" || true; done # each bounded by curl --max-time
 e2e_settle "$SIM_LOG"
-step "webhooks answered $(cat "$RUN"/results/{contacts,import,lead}.http | tr '\n' ' ')in $((SECONDS - t)) s"
+step "webhooks answered $(for h in contacts import lead; do printf '%s ' "$(cat "$RUN/results/$h.http")"; done)in $((SECONDS - t)) s"
 tail -n +"$(($(wc -l <"$SIM_LOG.before") + 1))" "$SIM_LOG" >"$RUN/results/requests.jsonl"
 printf '{"cutoff":"%s","leadUuid":"%s","note":"%s"}\n' "$CUTOFF" "$LEAD_UUID" "$NOTE" >"$RUN/results/inputs.json"
 
@@ -194,10 +205,33 @@ fetch_executions contacts bpQueueContacts1
 fetch_executions import bpQueueImport001
 fetch_executions lead bpQueueLead00001
 
+# --- the trigger across a restart of main (the workers keep running) -------------------------------------
+# The records come out of main's per-minute poll (n8n refuses shorter intervals), as executions on the workers.
+if [ -n "$TRIGGER_RUNNING" ]; then
+  t=$SECONDS
+  e2e_trigger wait 1 150 || true
+  step "trigger: phase 1 (records added while main runs) waited $((SECONDS - t)) s"
+  e2e_stop_spawned "$MAIN_PID" 60
+  e2e_trigger_mark stopped
+  e2e_trigger add 2 contact 1 && e2e_trigger add 2 lead 1 && e2e_trigger add 2 chat 1 ||
+    echo "adding records while main was down failed" >"$RUN/results/trigger.error"
+  e2e_trigger_mark started
+  e2e_start_n8n "" "$RUN/n8n-start-2.log"
+  MAIN_PID=$E2E_N8N_PID
+  echo "main-restarted $MAIN_PID" >>"$RUN/results/processes.txt"
+  if e2e_wait_n8n 180; then
+    step "main restarted (pid $MAIN_PID) on the same database"
+    e2e_trigger wait 2 90 || true
+  else
+    echo "main did not become ready after the restart (see n8n-start-2.log)" >"$RUN/results/trigger.error"
+  fi
+  step "trigger: restart of main and phase 2 took $((SECONDS - t)) s in all"
+fi
+
 # Queue-mode logs name the execution a worker picked up; let the logs settle before they are read.
-for f in "$RUN"/worker1.log "$RUN"/worker2.log "$RUN"/n8n-start.log; do e2e_settle "$f"; done
+for f in "$RUN"/worker1.log "$RUN"/worker2.log "$E2E_N8N_LOG"; do e2e_settle "$f"; done
 cp "$RUN"/worker1.log "$RUN"/worker2.log "$RUN"/results/
-cp "$RUN"/n8n-start.log "$RUN"/results/main.log
+cat "$RUN"/n8n-start.log "$RUN"/n8n-start-2.log >"$RUN"/results/main.log 2>/dev/null || true
 
 step "checking"
 set +e

@@ -14,7 +14,17 @@ import { join } from 'node:path';
  * Runs the trigger checks through the caller's `check(group, what, fn)` and returns the executions, so
  * that queue-check.mjs can tell which process ran them.
  */
-export function triggerChecks({ runDir, check, assert, eq }) {
+export function triggerChecks({ runDir, check, assert }) {
+	// Deep equality that does not depend on key order (counts come in execution order, expectations in
+	// the order the records were added).
+	const canonical = (value) =>
+		JSON.stringify(value, (_key, v) =>
+			v && typeof v === 'object' && !Array.isArray(v)
+				? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+				: v,
+		);
+	const eq = (actual, expected, what) =>
+		assert(canonical(actual) === canonical(expected), `${what}: expected ${canonical(expected)}, got ${canonical(actual)}`);
 	const results = join(runDir, 'results');
 	const read = (name) => (existsSync(join(results, name)) ? readFileSync(join(results, name), 'utf8') : '');
 	const lines = (text) =>

@@ -3,7 +3,8 @@
 // is down), and wait until n8n's execution list shows them. The assertions are in trigger-checks.mjs.
 //
 //   node trigger.mjs activate <runDir> <workflow.json...>   activate through the REST API, as the editor's
-//        Publish/Active switch does, and wait until n8n has saved the first poll's state (its static data)
+//        Publish/Active switch does; for a trigger workflow, wait until n8n has saved the first poll's state
+//        (its static data). Other workflows (queue.sh's webhook ones) are only activated.
 //   node trigger.mjs add <runDir> <phase> <contact|lead|chat> <count>   POST /__simulator/records
 //   node trigger.mjs wait <runDir> <phase> <seconds>   until every record added up to <phase> is in an
 //        execution of each workflow watching its kind (exit 1 when the time is up)
@@ -53,10 +54,10 @@ async function rest(method, path, body) {
 	return { data: parsed.data ?? parsed, cookie: setCookie.join('; ') || undefined };
 }
 
-function triggerWorkflow(path) {
+function workflowOf(path) {
 	const workflow = JSON.parse(readFileSync(path, 'utf8'));
 	const node = workflow.nodes.find((n) => n.type === TRIGGER_TYPE);
-	if (!node) throw new Error(`${path} has no BotPenguin Inbox Trigger`);
+	if (!node) return { id: workflow.id, name: workflow.name };
 	return {
 		id: workflow.id,
 		name: workflow.name,
@@ -67,11 +68,13 @@ function triggerWorkflow(path) {
 }
 
 async function activate(paths) {
-	const workflows = paths.map(triggerWorkflow);
-	for (const wf of workflows) {
+	const all = paths.map(workflowOf);
+	for (const wf of all) {
 		const { data: stored } = await rest('GET', `/rest/workflows/${wf.id}`);
 		await rest('POST', `/rest/workflows/${wf.id}/activate`, { versionId: stored.versionId });
 	}
+	const workflows = all.filter((wf) => wf.node);
+	if (all.length > workflows.length) console.log(`activated ${all.filter((wf) => !wf.node).map((wf) => wf.id).join(', ')}`);
 	// n8n 2.x publishes through an outbox, so the answer can come before the trigger is registered. n8n
 	// saves the static data once the first poll (run by the activation) has returned: that is the moment
 	// the trigger has recorded where the inbox stands.
