@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Runs the BotPenguin Inbox Trigger the way an n8n main process does for an active workflow:
  * one `PollContext` per activation, each poll through n8n-core's own `PollTriggerExecutor` and
@@ -150,6 +149,8 @@ export class Poller {
 
 	/** Fetch Test Event in the editor: the node in manual mode, on this workflow. */
 	async fetchTestEvent(): Promise<IDataObject[]> {
+		// Before the first activation the editor still has the workflow: load it without polling.
+		if (!this.workflow) this.load('activate');
 		const executionId = `test-${++counter}`;
 		const additionalData = this.additionalData(executionId);
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, {

@@ -48,6 +48,7 @@ export function useSimulator(options: SimulatorOptions = {}): Scenario {
 			pageSize: options.pageSize ?? 20,
 			latencyMs: options.latencyMs ?? 0,
 			badTokenStatus: options.badTokenStatus ?? 401,
+			order: options.order ?? 'newestFirst',
 		});
 	});
 	return scenario;

@@ -60,6 +60,11 @@ export interface SimulatorOptions {
 	leads?: number;
 	/** Status for a wrong or missing token (the docs disagree); default 401. */
 	badTokenStatus?: 400 | 401;
+	/**
+	 * Order of the /inbox/users and /inbox/direct/chats listings (BotPenguin documents none); default
+	 * 'newestFirst', as Pipedream's sources assume. 'oldestFirst' lists the same records reversed.
+	 */
+	order?: 'newestFirst' | 'oldestFirst';
 	/** Default true: keep every request in `requests`; false = only count them (benchmarks). */
 	record?: boolean;
 	/** Default 0 (a random free port); the host is always 127.0.0.1. */
@@ -120,7 +125,9 @@ export interface Simulator {
 	clearRequests(): void;
 	addFault(f: Fault): void;
 	clearFaults(): void;
-	setOptions(o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus'>>): void;
+	setOptions(
+		o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus' | 'order'>>,
+	): void;
 	/** The simulator's clock (epoch ms): the time new records get and late records appear at. */
 	now(): number;
 	/** Sets the clock to a fixed time, or back to the real one with `undefined`. */
@@ -648,6 +655,7 @@ class InboxSimulator implements Simulator {
 	private pageSize = 20;
 	private latencyMs = 0;
 	private badTokenStatus: 400 | 401 = 401;
+	private order: 'newestFirst' | 'oldestFirst' = 'newestFirst';
 	/** Endless pages walk back in time from the oldest generated record, one minute per record. */
 	private endlessCursorMs = 0;
 	private readonly sizes: { contacts: number; chats: number; leads: number };
@@ -814,6 +822,11 @@ class InboxSimulator implements Simulator {
 		if (record.visibleAt !== undefined) this.visibleAt.set(item._id, record.visibleAt);
 	}
 
+	/** The stored newest-first array in the listing order (`order`). */
+	private listed<T>(items: readonly T[]): readonly T[] {
+		return this.order === 'oldestFirst' ? [...items].reverse() : items;
+	}
+
 	private isVisible(item: { _id: string }): boolean {
 		const from = this.visibleAt.get(item._id);
 		return from === undefined || this.now() >= from;
@@ -862,8 +875,13 @@ class InboxSimulator implements Simulator {
 	}
 
 	setOptions(
-		o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus'>>,
+		o: Partial<Pick<SimulatorOptions, 'pageSize' | 'latencyMs' | 'badTokenStatus' | 'order'>>,
 	): void {
+		if (o.order !== undefined) {
+			if (o.order !== 'newestFirst' && o.order !== 'oldestFirst')
+				throw new RangeError(`Simulator option "order" must be newestFirst or oldestFirst`);
+			this.order = o.order;
+		}
 		if (o.pageSize !== undefined)
 			this.pageSize = checkCount('pageSize', o.pageSize, 1, MAX_PAGE_SIZE);
 		if (o.latencyMs !== undefined)
@@ -1086,7 +1104,7 @@ class InboxSimulator implements Simulator {
 		if (botId !== this.botId || customerId !== this.customerId) return { message: 'ok', data: [] };
 		const page = effectivePage(Number(pageText), pageFault);
 		const chats = pageOf(
-			this.state.chats,
+			this.listed(this.state.chats),
 			(c) => c.isLead === isLead && this.isVisible(c),
 			page,
 			this.pageSize,
@@ -1127,7 +1145,10 @@ class InboxSimulator implements Simulator {
 		const keep = (c: Contact): boolean =>
 			c.status !== 'DELETED' && this.isVisible(c) && predicates.every((p) => p(c));
 		const page = effectivePage(b.page, pageFault);
-		return { message: '', data: pageOf(this.state.contacts, keep, page, this.pageSize) };
+		return {
+			message: '',
+			data: pageOf(this.listed(this.state.contacts), keep, page, this.pageSize),
+		};
 	}
 
 	private importUsers({ body }: RequestContext): Success {

@@ -1147,6 +1147,25 @@ describe('options', () => {
 		expect(() => s.setOptions({ latencyMs: -1 })).toThrow(RangeError);
 		await expect(startSimulator({ contacts: -1 })).rejects.toThrow(RangeError);
 	});
+
+	it('order oldestFirst lists the same contacts and leads reversed, page by page', async () => {
+		const s = sim();
+		const ids = async () => ({
+			contacts: (await allPages((n) => users(s, { page: n }))).map((c) => c._id),
+			leads: (await allPages((n) => chats(s, 'lead', n))).map((c) => c.uuid),
+		});
+		const newestFirst = await ids();
+		s.setOptions({ order: 'oldestFirst' });
+		try {
+			const oldestFirst = await ids();
+			expect(newestFirst.contacts.length).toBeGreaterThan(1);
+			expect(oldestFirst.contacts).toEqual([...newestFirst.contacts].reverse());
+			expect(oldestFirst.leads).toEqual([...newestFirst.leads].reverse());
+		} finally {
+			s.setOptions({ order: 'newestFirst' });
+		}
+		expect(() => s.setOptions({ order: 'random' as 'newestFirst' })).toThrow(RangeError);
+	});
 });
 
 describe('faults', () => {

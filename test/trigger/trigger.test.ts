@@ -1,14 +1,22 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test infrastructure: these rules guard code that runs inside n8n, not tests */
 /**
  * BotPenguin Inbox Trigger, one scenario per behaviour of issue #10. Every poll runs through n8n-core's
  * own PollTriggerExecutor and PollContext (test/helpers/poller.ts), the static data carried from poll
  * to poll as an n8n main process carries it, and the simulator's records and clock under the test's
  * control.
  */
-import type { IDataObject } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-import { MAX_RECENT_IDS, OVERLAP_MS } from '../../nodes/BotPenguinInboxTrigger/poll';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import {
+	MAX_PAGES_PER_POLL,
+	MAX_RECENT_IDS,
+	OVERLAP_MS,
+} from '../../nodes/BotPenguinInboxTrigger/poll';
 import type { TriggerState } from '../../nodes/BotPenguinInboxTrigger/poll';
-import { Poller } from '../helpers/poller';
+import { Poller, triggerType } from '../helpers/poller';
 import type { PollOutcome, PollerOptions } from '../helpers/poller';
 import { requestsTo, useSimulator, wrongCredentials } from '../helpers/scenario';
 
@@ -36,10 +44,39 @@ async function drain(trigger: Poller, max: number): Promise<string[]> {
 	for (let i = 0; i < max; i++) {
 		const outcome = await trigger.poll();
 		if (outcome.error) throw outcome.error;
-		if (outcome.items.length === 0) return emitted;
-		emitted.push(...outcome.items.map((item) => String(item.id ?? item.uuid)));
+		if (outcome.items.length === 0 && !stateOf(trigger.memory).drain) return emitted;
+		emitted.push(...outcome.items.map((item) => String(item.uuid ?? item.id)));
 	}
 	throw new Error(`Still emitting after ${max} polls`);
+}
+
+/**
+ * Polls until a poll emits nothing after `between` has nothing more to add (at most `max` polls);
+ * `between(i)` runs before poll i (0-based). Every id emitted, in order.
+ */
+async function drainWith(
+	trigger: Poller,
+	max: number,
+	between: (poll: number) => void,
+): Promise<string[]> {
+	const emitted: string[] = [];
+	for (let i = 0; i < max; i++) {
+		between(i);
+		const outcome = await trigger.poll();
+		if (outcome.error) throw outcome.error;
+		emitted.push(...outcome.items.map((item) => String(item.uuid ?? item.id)));
+		// A drain poll may emit nothing (it re-read what it had emitted): done only once it ended.
+		if (outcome.items.length === 0 && i > 0 && !stateOf(trigger.memory).drain) return emitted;
+	}
+	throw new Error(`Still emitting after ${max} polls`);
+}
+
+/** Each id once, and exactly the expected ones. */
+function expectExactlyOnce(emittedIds: unknown[], expected: Iterable<string>) {
+	const emitted = emittedIds.map(String);
+	const duplicates = emitted.filter((id, i) => emitted.indexOf(id) !== i);
+	expect(duplicates).toEqual([]);
+	expect(new Set(emitted)).toEqual(new Set(expected));
 }
 
 beforeEach(() => scenario.sim.setClock(T0));
@@ -305,17 +342,20 @@ describe('Fetch Test Event (manual mode)', () => {
 		expect(JSON.stringify(trigger.memory)).toBe(state);
 		expect(JSON.stringify(trigger.saved)).toBe(saved);
 
+		// Never activated: the editor's Fetch Test Event still returns a record, and stores nothing.
 		const fresh = poller({
 			event: 'newLead',
 			botId: sim.botId,
 			customerId: sim.customerId,
 			simplify: false,
 		});
-		await fresh.activate();
-		fresh.saved = {};
 		const [lead] = await fresh.fetchTestEvent();
 		expect(lead.uuid).toBe(sim.state.chats.find((c) => c.isLead)?.uuid);
 		expect(lead).toHaveProperty('profile');
+		expect(fresh.memory).toEqual({});
+		expect(fresh.saved).toEqual({});
+		// The first activation afterwards is a real first poll: it emits nothing.
+		expect((await fresh.activate()).items).toEqual([]);
 	});
 
 	test('applies the filters', async () => {
@@ -329,30 +369,40 @@ describe('Fetch Test Event (manual mode)', () => {
 });
 
 describe('bounded', () => {
-	// KNOWN BUG (open): draining a 10,000-contact backlog across polls emits one contact twice
-	// (10,001 items). Marked `failing` so the suite records it until the resume logic is fixed.
-	test.failing(
-		'10,000 new contacts: each emitted once over several polls, the state stays small',
-		async () => {
-			const { sim } = scenario;
-			const trigger = poller({ event: 'newContact' });
-			await trigger.activate();
-			const added = new Set<string>();
-			for (let i = 0; i < 10_000; i++) added.add(sim.addContact({ createdAt: T0 + i * 1000 })._id);
+	test('10,000 new contacts: each emitted once over several polls, the state stays small', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = new Set<string>();
+		for (let i = 0; i < 10_000; i++) added.add(sim.addContact({ createdAt: T0 + i * 1000 })._id);
 
-			const emitted = await drain(trigger, 40);
-			expect(emitted).toHaveLength(10_000);
-			expect(new Set(emitted)).toEqual(added);
-			// 500 pages at 50 a poll: the polls stopped at the page cap and went on where they stopped.
-			expect(trigger.executions.length).toBeGreaterThan(1);
-			const state = stateOf(trigger.savedNode);
-			expect(Object.keys(state.recent).length).toBeLessThanOrEqual(MAX_RECENT_IDS);
-			expect(JSON.stringify(trigger.saved).length).toBeLessThan(64 * 1024);
-			expect(state.watermark).toBe(T0 + 9_999 * 1000);
-			expect(state.resume).toBeUndefined();
-		},
-		180_000,
-	);
+		const emitted: string[] = [];
+		let largest = { json: 0, ids: 0 };
+		for (let i = 0; i < 40; i++) {
+			const outcome = await trigger.poll();
+			if (outcome.error) throw outcome.error;
+			emitted.push(...contactIds(outcome).map(String));
+			// Also while the drain is under way, the state stays bounded.
+			const now = stateOf(trigger.memory);
+			const ids =
+				Object.keys(now.recent).length +
+				Object.keys(now.drain?.top ?? {}).length +
+				(now.drain?.tie.length ?? 0);
+			const json = JSON.stringify(trigger.memory).length;
+			largest = { json: Math.max(largest.json, json), ids: Math.max(largest.ids, ids) };
+			if (!outcome.items.length && !now.drain) break;
+		}
+		expectExactlyOnce(emitted, added);
+		expect(largest.ids).toBeLessThanOrEqual(2 * MAX_RECENT_IDS + 1);
+		expect(largest.json).toBeLessThan(128 * 1024);
+		// 500 pages at 50 a poll: the polls stopped at the page cap and went on where they stopped.
+		expect(trigger.executions.length).toBeGreaterThan(1);
+		const state = stateOf(trigger.savedNode);
+		expect(Object.keys(state.recent).length).toBeLessThanOrEqual(MAX_RECENT_IDS);
+		expect(JSON.stringify(trigger.saved).length).toBeLessThan(64 * 1024);
+		expect(state.watermark).toBe(T0 + 9_999 * 1000);
+		expect(state.drain).toBeUndefined();
+	}, 180_000);
 
 	test('a poll out of time reads one page; the next poll continues without losing records', async () => {
 		const { sim } = scenario;
@@ -448,5 +498,346 @@ describe('restart of n8n (static data reaches the database only when a poll emit
 		await trigger.poll();
 		await trigger.poll();
 		expect((await trigger.restart()).items).toEqual([]);
+	});
+});
+
+describe('draining a backlog over several polls (page cap)', () => {
+	// 5 a page: one poll reads at most MAX_PAGES_PER_POLL × 5 records. The backlogs span far more than
+	// the 5-minute look-back, so the poll after the drain cannot mend what the drain itself got wrong.
+	const perPoll = MAX_PAGES_PER_POLL * 5;
+
+	test('new contacts and a late one arrive while the drain goes on: each emitted once', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const expected: string[] = [];
+		for (let i = 0; i < 3 * perPoll + 7; i++)
+			expected.push(sim.addContact({ createdAt: T0 + i * 2000 })._id);
+		const hi = T0 + (3 * perPoll + 6) * 2000;
+		sim.setClock(hi + 10_000);
+
+		const emitted = await drainWith(trigger, 20, (poll) => {
+			if (poll === 0) return;
+			if (poll <= 3) {
+				// More than two pages at the top between two drain polls, and one listed late, inside
+				// the drain's top range.
+				for (let i = 0; i < 12; i++)
+					expected.push(sim.addContact({ createdAt: sim.now() + i })._id);
+				const late = sim.addContact({
+					createdAt: hi - 60_000 + poll,
+					visibleAt: sim.now() + 1,
+				});
+				expected.push(late._id);
+			}
+			sim.setClock(sim.now() + 30_000);
+		});
+		expectExactlyOnce(emitted, expected);
+		expect(trigger.executions.length).toBeGreaterThan(3);
+		expect(stateOf(trigger.memory).drain).toBeUndefined();
+	});
+
+	test('contacts deleted above the cursor during a drain (the pages move up) lose nothing', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + i * 2000 }),
+		);
+		sim.setClock(T0 + 3_600_000);
+		const first = await trigger.poll();
+		expect(first.items).toHaveLength(perPoll);
+		// 3 pages' worth of the contacts already emitted disappear from the listing.
+		const gone = new Set(contactIds(first).slice(0, 15));
+		for (const contact of added) if (gone.has(contact._id)) contact.status = 'DELETED';
+		const rest = await drain(trigger, 10);
+		expectExactlyOnce(
+			[...contactIds(first), ...rest],
+			added.map((c) => c._id),
+		);
+	});
+
+	test('equal createdAt across page boundaries and across the page cap: each once', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		// Groups of 7 equal timestamps (pages of 5): every page boundary and the page cap cut a group.
+		const added = Array.from({ length: perPoll + 60 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + Math.floor(i / 7) * 20_000 }),
+		);
+		sim.setClock(T0 + 3_600_000);
+		const emitted = await drain(trigger, 10);
+		expect(trigger.executions.length).toBeGreaterThan(1);
+		expectExactlyOnce(
+			emitted,
+			added.map((c) => c._id),
+		);
+	});
+
+	test('out of time at every poll (one page a poll), ties across polls: each once, oldest first per poll', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' }, { pollBudgetMs: 0 });
+		await trigger.activate();
+		const added = Array.from({ length: 23 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + Math.floor(i / 4) * 120_000 }),
+		);
+		const polls: PollOutcome[] = [];
+		for (let i = 0; i < 20; i++) {
+			const outcome = await trigger.poll();
+			polls.push(outcome);
+			if (!outcome.items.length) break;
+		}
+		expectExactlyOnce(
+			polls.flatMap(contactIds),
+			added.map((c) => c._id),
+		);
+		for (const outcome of polls) {
+			const times = outcome.items.map((item) => Date.parse(String(item.createdAt)));
+			expect(times).toEqual([...times].sort((a, b) => a - b));
+		}
+	});
+
+	test('a drain poll that fails changes nothing; the next poll goes on without loss or repeat', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + i * 2000 }),
+		);
+		const first = await trigger.poll();
+		const before = JSON.stringify(trigger.memory);
+		sim.addFault({ kind: 'status', status: 400, path: '/inbox/users', afterRequests: 3 });
+		expect((await trigger.poll()).error?.message).toMatch(/HTTP 400/);
+		expect(JSON.stringify(trigger.memory)).toBe(before);
+		const rest = await drain(trigger, 10);
+		expectExactlyOnce(
+			[...contactIds(first), ...rest],
+			added.map((c) => c._id),
+		);
+	});
+
+	test('n8n restarts in the middle of a drain: it goes on from the saved state', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + i * 2000 }),
+		);
+		const first = await trigger.poll();
+		expect(stateOf(trigger.savedNode).drain).toBeDefined();
+		const atRestart = await trigger.restart();
+		const rest = await drain(trigger, 10);
+		expectExactlyOnce(
+			[...contactIds(first), ...contactIds(atRestart), ...rest],
+			added.map((c) => c._id),
+		);
+	});
+
+	test('new leads beyond the page cap (no date filter): each once, while more arrive', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newLead', botId: sim.botId, customerId: sim.customerId });
+		await trigger.activate();
+		const expected: string[] = [];
+		for (let i = 0; i < perPoll + 40; i++)
+			expected.push(sim.addChat(true, { createdAt: T0 + i * 2000 }).uuid);
+		sim.setClock(T0 + 3_600_000);
+		const emitted = await drainWith(trigger, 10, (poll) => {
+			if (poll === 1) for (let i = 0; i < 8; i++) expected.push(sim.addChat(true).uuid);
+		});
+		expectExactlyOnce(emitted, expected);
+	});
+});
+
+describe('records BotPenguin lists without a createdAt', () => {
+	test('are never emitted, and the others are emitted as usual', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newLead', botId: sim.botId, customerId: sim.customerId });
+		await trigger.activate();
+		const undated = sim.addChat(true, { createdAt: T0 + 1000 });
+		delete (undated as Partial<typeof undated>).createdAt;
+		const lead = sim.addChat(true, { createdAt: T0 + 2000 });
+		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+		// After the look-back has moved past where it was listed, it is still not taken for a new one.
+		sim.setClock(T0 + 2 * OVERLAP_MS);
+		const later = sim.addChat(true, { createdAt: T0 + 2 * OVERLAP_MS });
+		expect(uuids(await trigger.poll())).toEqual([later.uuid]);
+	});
+});
+
+describe('overlapping polls', () => {
+	test('a poll that starts while the last one still runs (n8n does not wait) adds nothing', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		const added = [sim.addContact(), sim.addContact(), sim.addContact()];
+		sim.setOptions({ latencyMs: 20 });
+		await Promise.all([trigger.poll(), trigger.poll()]);
+		expect(trigger.executions).toHaveLength(1);
+		expectExactlyOnce(
+			trigger.executions.flat().map((item) => item.id),
+			added.map((c) => c._id),
+		);
+		expect((await trigger.poll()).items).toEqual([]);
+	});
+});
+
+describe('more records inside the look-back than the ID cap', () => {
+	test('whole createdAt groups are kept up to the cap, the rest below a floor; nothing repeats', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		await trigger.activate();
+		// 1,200 contacts within 2 minutes, 3 to a millisecond: the cap falls inside a group.
+		const added = Array.from({ length: 1200 }, (_, i) =>
+			sim.addContact({ createdAt: T0 + Math.floor(i / 3) * 300 }),
+		);
+		sim.setClock(T0 + 200_000);
+		const emitted = await drain(trigger, 10);
+		expectExactlyOnce(
+			emitted,
+			added.map((c) => c._id),
+		);
+		const state = stateOf(trigger.memory);
+		const kept = Object.values(state.recent);
+		expect(kept.length).toBeLessThanOrEqual(MAX_RECENT_IDS);
+		expect(kept.length % 3).toBe(0);
+		expect(state.floor).toBe(Math.min(...kept));
+		// Documented consequence: a contact listed late with createdAt below the floor is not emitted;
+		// one above it is.
+		const below = sim.addContact({ createdAt: (state.floor as number) - 1 });
+		const above = sim.addContact({ createdAt: (state.floor as number) + 1 });
+		expect(contactIds(await trigger.poll())).toEqual([above._id]);
+		expect(emitted).not.toContain(below._id);
+		expect((await trigger.poll()).items).toEqual([]);
+	});
+});
+
+describe('a listing in the other order (oldest first)', () => {
+	beforeEach(() => scenario.sim.setOptions({ order: 'oldestFirst' }));
+
+	test('contacts: first poll, ties, many pages and a late one, each once', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' });
+		expect((await trigger.activate()).items).toEqual([]);
+		expect(stateOf(trigger.memory).order).toBe('oldestFirst');
+		const expected: string[] = [];
+		for (let i = 0; i < MAX_PAGES_PER_POLL * 5 + 60; i++)
+			expected.push(sim.addContact({ createdAt: T0 + Math.floor(i / 3) * 100 })._id);
+		sim.setClock(T0 + 3_600_000);
+		const emitted = await drainWith(trigger, 10, (poll) => {
+			if (poll !== 1) return;
+			expected.push(sim.addContact({ createdAt: sim.now() - 60_000, visibleAt: sim.now() })._id);
+			expected.push(sim.addContact()._id);
+		});
+		expect(trigger.executions.length).toBeGreaterThan(1);
+		expectExactlyOnce(emitted, expected);
+	});
+
+	test('leads: activation finds the end of a long listing in a few pages; then new leads once', async () => {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 2 });
+		for (let i = 0; i < 300; i++) sim.addChat(true, { createdAt: T0 - 6 * 3_600_000 + i * 60_000 });
+		const trigger = poller({ event: 'newLead', botId: sim.botId, customerId: sim.customerId });
+		sim.clearRequests();
+		expect((await trigger.activate()).items).toEqual([]);
+		// 163 pages of leads: found by galloping and bisecting, not read one by one.
+		expect(requestsTo(sim, 'GET', '/inbox/direct/chats').length).toBeLessThan(40);
+
+		const expected: string[] = [];
+		for (let i = 0; i < 150; i++)
+			expected.push(sim.addChat(true, { createdAt: T0 + i * 100 }).uuid);
+		sim.setClock(T0 + 3_600_000);
+		const emitted = await drainWith(trigger, 10, (poll) => {
+			if (poll === 1) expected.push(sim.addChat(true).uuid);
+		});
+		expectExactlyOnce(emitted, expected);
+	});
+
+	test('Fetch Test Event returns the newest contact, from the last page', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		const [item] = await trigger.fetchTestEvent();
+		expect(item.id).toBe(sim.state.contacts[0]._id);
+	});
+});
+
+describe('a listing in no createdAt order', () => {
+	test('read to its end when it fits in one poll; beyond the page cap the poll fails and says why', async () => {
+		const { sim } = scenario;
+		const trigger = poller({ event: 'newContact' });
+		// Swap pairs, so no page is sorted either way.
+		const shuffle = () => {
+			const list = sim.state.contacts;
+			for (let i = 0; i + 1 < list.length; i += 2) [list[i], list[i + 1]] = [list[i + 1], list[i]];
+		};
+		shuffle();
+		await trigger.activate();
+		const a = sim.addContact({ createdAt: T0 + 1000 });
+		const b = sim.addContact({ createdAt: T0 + 2000 });
+		shuffle();
+		expect(contactIds(await trigger.poll()).sort()).toEqual([a._id, b._id].sort());
+		expect((await trigger.poll()).items).toEqual([]);
+
+		for (let i = 0; i < MAX_PAGES_PER_POLL * 20 + 40; i++)
+			sim.addContact({ createdAt: T0 + 3000 + i });
+		shuffle();
+		const before = JSON.stringify(trigger.memory);
+		const failed = await trigger.poll();
+		expect(failed.error?.message).toMatch(/no createdAt order/);
+		expect(JSON.stringify(trigger.memory)).toBe(before);
+	});
+});
+
+describe('changing the bot starts afresh', () => {
+	test('another Bot ID: no stale watermark, no flood when coming back', async () => {
+		const { sim } = scenario;
+		const params = { event: 'newLead', botId: sim.botId, customerId: sim.customerId };
+		const trigger = poller(params);
+		await trigger.activate();
+		const key = stateOf(trigger.memory).key;
+		const other = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+		expect((await trigger.update({ ...params, botId: other })).items).toEqual([]);
+		expect(stateOf(trigger.memory).key).not.toBe(key);
+		expect(stateOf(trigger.memory).watermark).toBeUndefined();
+		sim.addChat(true);
+		expect((await trigger.poll()).items).toEqual([]);
+		expect((await trigger.update(params)).items).toEqual([]);
+		const lead = sim.addChat(true);
+		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+	});
+});
+
+describe('examples/06-new-lead-to-crm-row.json', () => {
+	test('its trigger node, as saved, has only known parameters and emits each new lead once', async () => {
+		const { sim } = scenario;
+		const file = path.join(__dirname, '..', '..', 'examples', '06-new-lead-to-crm-row.json');
+		// What users (and the e2e run) do: put their bot's IDs in place of the placeholders.
+		const workflow = JSON.parse(
+			fs
+				.readFileSync(file, 'utf8')
+				.replace(/YOUR_BOT_ID/g, sim.botId)
+				.replace(/YOUR_CUSTOMER_ID/g, sim.customerId),
+		) as { nodes: INode[] };
+		const [node, ...others] = workflow.nodes.filter(
+			(n) => n.type === 'n8n-nodes-botpenguin-inbox.botPenguinInboxTrigger',
+		);
+		expect(others).toEqual([]);
+		const known = new Set(triggerType.description.properties.map((p) => p.name));
+		expect(Object.keys(node.parameters).filter((name) => !known.has(name))).toEqual([]);
+		expect(node.parameters.event).toBe('newLead');
+
+		const trigger = poller(node.parameters as IDataObject);
+		expect((await trigger.activate()).items).toEqual([]);
+		const lead = sim.addChat(true);
+		sim.addChat(false);
+		const outcome = await trigger.poll();
+		expect(uuids(outcome)).toEqual([lead.uuid]);
+		expect((await trigger.poll()).items).toEqual([]);
 	});
 });
