@@ -1,8 +1,8 @@
 // Assertions of the e2e run (called by e2e/run.sh): one check function per example, plus the
 // credential test and the polling trigger (trigger-checks.mjs). Reads what run.sh collected in <runDir>:
 //   results/<example>.rc | .json (n8n's IRun) | .stdout | .requests.jsonl (what the simulator saw meanwhile)
-//   results/<example>.active (an example started by the polling trigger: activated, not executed; its
-//   executions are in results/trigger-executions.json)
+//   results/<example>.active (an example with the polling trigger: activated in n8n start; its executions
+//   are in results/trigger-executions.json, the records added in results/trigger-added.jsonl)
 //   results/credential-test-*.json (POST /rest/credentials/test answers), simulator.json,
 //   fake-openai-requests.jsonl (what the fake chat model was asked)
 // Prints "PASS|FAIL <example>: <what>" per check, then "N passed, M failed"; exit code 1 on any failure.
@@ -59,11 +59,16 @@ const short = (value) => {
 /** Everything run.sh kept about one example. */
 function load(name) {
 	const base = join(resultsDir, name);
-	if (existsSync(`${base}.active`)) {
-		const workflowId = read(`${base}.active`).trim();
-		const all = JSON.parse(read(join(resultsDir, 'trigger-executions.json')) || '[]');
-		return { name, active: true, workflowId, executions: all.filter((e) => e.workflowId === workflowId) };
-	}
+	const workflowId = read(`${base}.active`).trim();
+	const active = workflowId
+		? {
+				workflowId,
+				executions: JSON.parse(read(join(resultsDir, 'trigger-executions.json')) || '[]').filter(
+					(e) => e.workflowId === workflowId,
+				),
+				added: jsonl(join(resultsDir, 'trigger-added.jsonl')),
+			}
+		: undefined;
 	const rc = Number(read(`${base}.rc`).trim() || NaN);
 	let run;
 	try {
@@ -73,11 +78,13 @@ function load(name) {
 	}
 	return {
 		name,
+		active,
 		rc,
 		run,
 		stdout: read(`${base}.stdout`),
 		stderr: read(`${base}.stderr`),
 		requests: jsonl(`${base}.requests.jsonl`),
+		retried: read(`${base}.retried`).trim(),
 	};
 }
 
@@ -101,6 +108,7 @@ function succeeded(ex) {
 		);
 		assert(ex.run, 'no JSON result on stdout');
 		eq(ex.run.status, 'success', 'status');
+		if (ex.retried) return `on the second run: the first ended with exit code ${ex.retried}`;
 	});
 }
 
@@ -388,13 +396,55 @@ const EXAMPLES = {
 			},
 		);
 	},
+
+	'06-new-lead-to-crm-row'(ex) {
+		// Run both ways: its Test workflow path with `n8n execute`, its trigger path activated in n8n start
+		// (the trigger node pointed at the trigger simulator, where leads are added while n8n runs and while
+		// it is down).
+		succeeded(ex);
+		authenticated(ex);
+		check(ex.name, 'Test workflow: the newest lead becomes one CRM row and a CSV file', () => {
+			const reqs = only(ex, 'GET', '/inbox/direct/chats');
+			eq(ex.requests.length, reqs.length, 'only lead listings');
+			eq(reqs[0]?.query, { botId: sim.botId, customerId: sim.customerId, page: '1', type: 'lead' }, 'query');
+			const [lead] = jsons(ex, 'Newest lead (test)');
+			const rows = jsons(ex, 'CRM row');
+			eq(rows.length, 1, 'CRM rows');
+			eq(
+				[rows[0]['BotPenguin UUID'], rows[0].Name, rows[0].Email, rows[0].Status, rows[0].Source],
+				[lead.uuid, lead.name, lead.email, lead.status, 'BotPenguin lead'],
+				'CRM row columns',
+			);
+			const [file] = items(ex, 'CRM file');
+			eq(file?.binary?.data?.fileName, `botpenguin-lead-${lead.uuid}.csv`, 'file name');
+			return rows[0]['BotPenguin UUID'];
+		});
+		check(ex.name, 'activated: every lead added while n8n ran or was down becomes one CRM row, once', () => {
+			assert(ex.active, 'the example was not activated');
+			const leads = ex.active.added.filter((r) => r.kind === 'lead');
+			assert(leads.length, 'no lead was added');
+			assert(ex.active.executions.length, 'no execution of the example');
+			for (const e of ex.active.executions) {
+				eq([e.status, e.mode], ['success', 'trigger'], `status, mode of execution ${e.id}${e.error ? ` (${e.error})` : ''}`);
+				const files = (e.outputs['CRM file'] ?? []).map((i) => i.binary.data);
+				assert(files.length === 1 && /csv/.test(files[0]?.mimeType), `execution ${e.id}: CRM file ${short(files)}`);
+			}
+			const rows = ex.active.executions.flatMap((e) => (e.outputs['CRM row'] ?? []).map((i) => i.json));
+			eq(rows.map((r) => r['BotPenguin UUID']).sort(), leads.map((r) => r.key).sort(), 'CRM rows (BotPenguin UUID)');
+			assert(rows.every((r) => r.Source === 'BotPenguin lead' && r['Lead since']), `rows ${short(rows)}`);
+			return `${rows.length} rows in ${ex.active.executions.length} executions`;
+		});
+	},
 };
 
 // ---------------------------------------------------------------------------------------------
-const names = readdirSync(resultsDir)
-	.filter((f) => f.endsWith('.rc') || f.endsWith('.active'))
-	.map((f) => f.replace(/\.(rc|active)$/, ''))
-	.sort();
+const names = [
+	...new Set(
+		readdirSync(resultsDir)
+			.filter((f) => f.endsWith('.rc') || f.endsWith('.active'))
+			.map((f) => f.replace(/\.(rc|active)$/, '')),
+	),
+].sort();
 for (const name of Object.keys(EXAMPLES)) {
 	if (!names.includes(name))
 		check(name, 'was executed', () => assert(false, `no result for examples/${name}.json`));

@@ -142,7 +142,7 @@ e2e_trigger activate "$HERE"/queue/*.json || e2e_die "could not activate the web
 
 # --- the polling trigger: activated on main, records added while it runs ---------------------------------
 TRIGGER_WORKFLOWS=()
-while IFS=$'\t' read -r _id file _kind; do TRIGGER_WORKFLOWS+=("$RUN/queue-workflows/$file"); done <"$RUN/trigger-workflows.tsv"
+while IFS=$'\t' read -r _id file _kind _name; do TRIGGER_WORKFLOWS+=("$RUN/queue-workflows/$file"); done <"$RUN/trigger-workflows.tsv"
 TRIGGER_RUNNING=''
 if e2e_trigger activate "${TRIGGER_WORKFLOWS[@]}" && e2e_trigger add 1 contact 2 && e2e_trigger add 1 lead 2; then
   TRIGGER_RUNNING=1

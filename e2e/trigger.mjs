@@ -120,7 +120,18 @@ async function executions(workflows, cache) {
 			if (!cache.has(summary.id)) {
 				const { data: execution } = await rest('GET', `/rest/executions/${summary.id}`);
 				const run = typeof execution.data === 'string' ? unflatten(execution.data) : execution.data;
-				const items = run?.resultData?.runData?.[wf.node]?.[0]?.data?.main?.[0] ?? [];
+				const runData = run?.resultData?.runData ?? {};
+				const items = runData[wf.node]?.[0]?.data?.main?.[0] ?? [];
+				// What every node put out (an example's later nodes are checked too); binary data by its metadata.
+				const outputs = Object.fromEntries(
+					Object.entries(runData).map(([name, runs]) => [
+						name,
+						(runs[0]?.data?.main?.[0] ?? []).map((item) => ({
+							json: item.json,
+							binary: Object.fromEntries(Object.entries(item.binary ?? {}).map(([key, b]) => [key, { fileName: b.fileName, mimeType: b.mimeType }])),
+						})),
+					]),
+				);
 				cache.set(summary.id, {
 					id: String(summary.id),
 					workflowId: wf.id,
@@ -132,6 +143,7 @@ async function executions(workflows, cache) {
 					error: run?.resultData?.error?.message,
 					keys: items.map((item) => keyOf(wf.kind, item.json)),
 					items: items.map((item) => item.json),
+					outputs,
 				});
 			}
 			out.push(cache.get(summary.id));
