@@ -17,7 +17,7 @@
 #      PID; the workers keep running), add records while it is down, and wait for its first poll
 #   7. e2e/queue-check.mjs: requests on the simulator's log, execution data, which process ran what
 #
-# On exit (also on failure or Ctrl-C) main and workers stop first, then the simulator, Redis, PostgreSQL,
+# On exit (also on failure or Ctrl-C) main and workers stop first, then the simulators, Redis, PostgreSQL,
 # each by PID.
 #
 # Env: N8N_E2E_VERSION (2, the default, or 1), N8N_E2E_ROOT, E2E_KEEP=1 keeps the run folder.
