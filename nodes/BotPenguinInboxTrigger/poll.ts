@@ -38,6 +38,9 @@ import { objectId } from '../BotPenguinInbox/shared/validation';
  *    > hi (new since the drain started) or, by L, createdAt > hi − 2 min: the post-drain poll's
  *    window [hi − OVERLAP_MS, ∞) holds both. For that poll the drain keeps in `top` the IDs it
  *    accepted with createdAt ≥ hi − OVERLAP_MS, and ends with W = hi, recent = top (I1 again).
+ *    Not covered: records deleted in BotPenguin while one poll is between two of its page requests
+ *    pull the next page's first records onto the page already read; deep in a drain (below
+ *    hi − OVERLAP_MS) such a record is not read again. Any page-number listing has this race.
  *
  * I3 (oldest-first listings): the pages read from the window's first page are a prefix of the
  *    window, so a poll that stops early simply sets W to the newest createdAt it read (ties at W

@@ -101,6 +101,18 @@ const { Logger } = fromCore('@n8n/backend-common') as typeof import('@n8n/backen
 Container.set(Logger, testLogger as unknown as InstanceType<typeof Logger>);
 LoggerProxy.init(testLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
 
+/** The instance part of IWorkflowExecuteAdditionalData: a local n8n, user 1, no variables. */
+export const LOCAL_INSTANCE = {
+	restApiUrl: 'http://127.0.0.1:5678/rest',
+	instanceBaseUrl: 'http://127.0.0.1:5678/',
+	formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+	webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+	webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+	webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+	variables: {},
+	userId: 'user-1',
+};
+
 export class CredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
 		super();
@@ -221,14 +233,7 @@ function setUp(
 		credentialsHelper: new CredentialsHelper(options.credentials),
 		executionId,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		variables: {},
-		userId: 'user-1',
+		...LOCAL_INSTANCE,
 		// What the editor sends along when it asks for a dropdown's options.
 		currentNodeParameters: options.parameters,
 	} as unknown as IWorkflowExecuteAdditionalData;

@@ -32,7 +32,7 @@ import type {
 } from 'n8n-workflow';
 
 import { BotPenguinInboxTrigger } from '../../nodes/BotPenguinInboxTrigger/BotPenguinInboxTrigger.node.ts';
-import { CredentialsHelper } from './engine';
+import { CredentialsHelper, LOCAL_INSTANCE } from './engine';
 
 export const TRIGGER_NAME = 'BotPenguin Inbox Trigger';
 const TRIGGER_TYPE = 'n8n-nodes-botpenguin-inbox.botPenguinInboxTrigger';
@@ -238,14 +238,7 @@ export class Poller {
 			credentialsHelper: new CredentialsHelper(this.options.credentials),
 			executionId,
 			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			variables: {},
-			userId: 'user-1',
+			...LOCAL_INSTANCE,
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 }

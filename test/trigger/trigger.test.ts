@@ -324,6 +324,23 @@ describe('changing the event, the bot or the filters starts afresh', () => {
 		const lead = sim.addChat(true);
 		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
 	});
+
+	test('another Bot ID: no stale watermark, no flood when coming back', async () => {
+		const { sim } = scenario;
+		const params = { event: 'newLead', botId: sim.botId, customerId: sim.customerId };
+		const trigger = poller(params);
+		await trigger.activate();
+		const key = stateOf(trigger.memory).key;
+		const other = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+		expect((await trigger.update({ ...params, botId: other })).items).toEqual([]);
+		expect(stateOf(trigger.memory).key).not.toBe(key);
+		expect(stateOf(trigger.memory).watermark).toBeUndefined();
+		sim.addChat(true);
+		expect((await trigger.poll()).items).toEqual([]);
+		expect((await trigger.update(params)).items).toEqual([]);
+		const lead = sim.addChat(true);
+		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
+	});
 });
 
 describe('Fetch Test Event (manual mode)', () => {
@@ -506,6 +523,22 @@ describe('draining a backlog over several polls (page cap)', () => {
 	// the 5-minute look-back, so the poll after the drain cannot mend what the drain itself got wrong.
 	const perPoll = MAX_PAGES_PER_POLL * 5;
 
+	/** An activated New Contact trigger at 5 a page, then `count` new contacts. */
+	async function backlog(
+		count: number,
+		createdAt: (i: number) => number,
+		extra: Partial<PollerOptions> = {},
+	) {
+		const { sim } = scenario;
+		sim.setOptions({ pageSize: 5 });
+		const trigger = poller({ event: 'newContact' }, extra);
+		await trigger.activate();
+		const added = Array.from({ length: count }, (_, i) =>
+			sim.addContact({ createdAt: createdAt(i) }),
+		);
+		return { trigger, added, ids: added.map((c) => c._id) };
+	}
+
 	test('new contacts and a late one arrive while the drain goes on: each emitted once', async () => {
 		const { sim } = scenario;
 		sim.setOptions({ pageSize: 5 });
@@ -539,12 +572,7 @@ describe('draining a backlog over several polls (page cap)', () => {
 
 	test('contacts deleted above the cursor during a drain (the pages move up) lose nothing', async () => {
 		const { sim } = scenario;
-		sim.setOptions({ pageSize: 5 });
-		const trigger = poller({ event: 'newContact' });
-		await trigger.activate();
-		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 2000 }),
-		);
+		const { trigger, added, ids } = await backlog(2 * perPoll + 3, (i) => T0 + i * 2000);
 		sim.setClock(T0 + 3_600_000);
 		const first = await trigger.poll();
 		expect(first.items).toHaveLength(perPoll);
@@ -552,48 +580,29 @@ describe('draining a backlog over several polls (page cap)', () => {
 		const gone = new Set(contactIds(first).slice(0, 15));
 		for (const contact of added) if (gone.has(contact._id)) contact.status = 'DELETED';
 		const rest = await drain(trigger, 10);
-		expectExactlyOnce(
-			[...contactIds(first), ...rest],
-			added.map((c) => c._id),
-		);
+		expectExactlyOnce([...contactIds(first), ...rest], ids);
 	});
 
 	test('equal createdAt across page boundaries and across the page cap: each once', async () => {
-		const { sim } = scenario;
-		sim.setOptions({ pageSize: 5 });
-		const trigger = poller({ event: 'newContact' });
-		await trigger.activate();
 		// Groups of 7 equal timestamps (pages of 5): every page boundary and the page cap cut a group.
-		const added = Array.from({ length: perPoll + 60 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + Math.floor(i / 7) * 20_000 }),
-		);
-		sim.setClock(T0 + 3_600_000);
+		const { trigger, ids } = await backlog(perPoll + 60, (i) => T0 + Math.floor(i / 7) * 20_000);
+		scenario.sim.setClock(T0 + 3_600_000);
 		const emitted = await drain(trigger, 10);
 		expect(trigger.executions.length).toBeGreaterThan(1);
-		expectExactlyOnce(
-			emitted,
-			added.map((c) => c._id),
-		);
+		expectExactlyOnce(emitted, ids);
 	});
 
 	test('out of time at every poll (one page a poll), ties across polls: each once, oldest first per poll', async () => {
-		const { sim } = scenario;
-		sim.setOptions({ pageSize: 5 });
-		const trigger = poller({ event: 'newContact' }, { pollBudgetMs: 0 });
-		await trigger.activate();
-		const added = Array.from({ length: 23 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + Math.floor(i / 4) * 120_000 }),
-		);
+		const { trigger, ids } = await backlog(23, (i) => T0 + Math.floor(i / 4) * 120_000, {
+			pollBudgetMs: 0,
+		});
 		const polls: PollOutcome[] = [];
 		for (let i = 0; i < 20; i++) {
 			const outcome = await trigger.poll();
 			polls.push(outcome);
 			if (!outcome.items.length) break;
 		}
-		expectExactlyOnce(
-			polls.flatMap(contactIds),
-			added.map((c) => c._id),
-		);
+		expectExactlyOnce(polls.flatMap(contactIds), ids);
 		for (const outcome of polls) {
 			const times = outcome.items.map((item) => Date.parse(String(item.createdAt)));
 			expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -602,40 +611,23 @@ describe('draining a backlog over several polls (page cap)', () => {
 
 	test('a drain poll that fails changes nothing; the next poll goes on without loss or repeat', async () => {
 		const { sim } = scenario;
-		sim.setOptions({ pageSize: 5 });
-		const trigger = poller({ event: 'newContact' });
-		await trigger.activate();
-		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 2000 }),
-		);
+		const { trigger, ids } = await backlog(2 * perPoll + 3, (i) => T0 + i * 2000);
 		const first = await trigger.poll();
 		const before = JSON.stringify(trigger.memory);
 		sim.addFault({ kind: 'status', status: 400, path: '/inbox/users', afterRequests: 3 });
 		expect((await trigger.poll()).error?.message).toMatch(/HTTP 400/);
 		expect(JSON.stringify(trigger.memory)).toBe(before);
 		const rest = await drain(trigger, 10);
-		expectExactlyOnce(
-			[...contactIds(first), ...rest],
-			added.map((c) => c._id),
-		);
+		expectExactlyOnce([...contactIds(first), ...rest], ids);
 	});
 
 	test('n8n restarts in the middle of a drain: it goes on from the saved state', async () => {
-		const { sim } = scenario;
-		sim.setOptions({ pageSize: 5 });
-		const trigger = poller({ event: 'newContact' });
-		await trigger.activate();
-		const added = Array.from({ length: 2 * perPoll + 3 }, (_, i) =>
-			sim.addContact({ createdAt: T0 + i * 2000 }),
-		);
+		const { trigger, ids } = await backlog(2 * perPoll + 3, (i) => T0 + i * 2000);
 		const first = await trigger.poll();
 		expect(stateOf(trigger.savedNode).drain).toBeDefined();
 		const atRestart = await trigger.restart();
 		const rest = await drain(trigger, 10);
-		expectExactlyOnce(
-			[...contactIds(first), ...contactIds(atRestart), ...rest],
-			added.map((c) => c._id),
-		);
+		expectExactlyOnce([...contactIds(first), ...contactIds(atRestart), ...rest], ids);
 	});
 
 	test('new leads beyond the page cap (no date filter): each once, while more arrive', async () => {
@@ -791,25 +783,6 @@ describe('a listing in no createdAt order', () => {
 		const failed = await trigger.poll();
 		expect(failed.error?.message).toMatch(/no createdAt order/);
 		expect(JSON.stringify(trigger.memory)).toBe(before);
-	});
-});
-
-describe('changing the bot starts afresh', () => {
-	test('another Bot ID: no stale watermark, no flood when coming back', async () => {
-		const { sim } = scenario;
-		const params = { event: 'newLead', botId: sim.botId, customerId: sim.customerId };
-		const trigger = poller(params);
-		await trigger.activate();
-		const key = stateOf(trigger.memory).key;
-		const other = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-		expect((await trigger.update({ ...params, botId: other })).items).toEqual([]);
-		expect(stateOf(trigger.memory).key).not.toBe(key);
-		expect(stateOf(trigger.memory).watermark).toBeUndefined();
-		sim.addChat(true);
-		expect((await trigger.poll()).items).toEqual([]);
-		expect((await trigger.update(params)).items).toEqual([]);
-		const lead = sim.addChat(true);
-		expect(uuids(await trigger.poll())).toEqual([lead.uuid]);
 	});
 });
 
