@@ -111,6 +111,8 @@ interface Listing {
 	filtered: boolean;
 	fetch(page: number): Promise<IDataObject[]>;
 	idOf(record: IDataObject): string | undefined;
+	/** Says (in n8n's log) that records of a page were left out, so that is never silent. */
+	unusable(count: number, page: number): void;
 }
 
 type Order = 'newestFirst' | 'oldestFirst' | 'unordered';
@@ -217,6 +219,10 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 	const event = context.getNodeParameter('event') as TriggerEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const node = context.getNode();
+	const unusable = (what: string, idField: string) => (count: number, page: number) =>
+		context.logger.warn(
+			`BotPenguin Inbox Trigger "${node.name}": ${count} ${what} on page ${page} without ${idField} or a valid createdAt were left out (the trigger cannot tell whether they are new)`,
+		);
 	try {
 		if (event === 'newContact') {
 			const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
@@ -245,6 +251,7 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 					return {
 						filtered: !baseline && since !== undefined,
 						idOf: (record) => (record._id === undefined ? undefined : String(record._id)),
+						unusable: unusable('contact(s)', '_id'),
 						fetch: async (page) => {
 							const { data = [] } = await requestJson(
 								context,
@@ -279,6 +286,7 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 			listing: () => ({
 				filtered: false,
 				idOf: (record) => (record.uuid === undefined ? undefined : String(record.uuid)),
+				unusable: unusable(event === 'newLead' ? 'lead(s)' : 'chat(s)', 'uuid'),
 				fetch: async (page) => {
 					const { data = [] } = await requestJson(
 						context,
@@ -333,6 +341,7 @@ class Reader {
 			const at = timeOf(raw);
 			if (id !== undefined && at !== undefined) records.push({ id, at, raw });
 		}
+		if (records.length < data.length) this.listing.unusable(data.length - records.length, page);
 		this.cache.set(page, records);
 		this.sizes.set(page, data.length);
 		return records;
