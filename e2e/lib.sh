@@ -46,12 +46,30 @@ e2e_prune_runs() { # e2e_prune_runs <kind> <keep>
   return 0
 }
 
-# Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap).
+# Processes started through e2e_spawn; e2e_cleanup stops them (call it from an EXIT trap), then runs the
+# stop commands registered with e2e_on_cleanup, the last registered first: services the processes depend
+# on (queue.sh: Redis, then PostgreSQL) go down after them.
 E2E_PIDS=()
+E2E_STOPS=()
 e2e_spawn() { # e2e_spawn <logfile> <cmd...>: background process in its own process group
   local out=$1; shift
   setsid "$@" >"$out" 2>&1 &
   E2E_PIDS+=("$!")
+}
+e2e_on_cleanup() { E2E_STOPS+=("$*"); } # e2e_on_cleanup <shell command>
+# Stop one process group by PID: TERM, up to <seconds> (default 10) to exit, then KILL.
+e2e_stop_pid() { # e2e_stop_pid <pid> [seconds]
+  local i
+  kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || return 0
+  for i in $(seq $((${2:-10} * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null || true
+}
+# Stop one process that e2e_spawn started (e2e_stop_pid) and drop it from the cleanup list.
+e2e_stop_spawned() { # e2e_stop_spawned <pid> [seconds]
+  local keep=() pid
+  e2e_stop_pid "$1" "${2:-10}"
+  for pid in "${E2E_PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
+  E2E_PIDS=("${keep[@]}")
 }
 e2e_cleanup() {
   local pid i
@@ -63,6 +81,8 @@ e2e_cleanup() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
   E2E_PIDS=()
+  for ((i = ${#E2E_STOPS[@]} - 1; i >= 0; i--)); do eval "${E2E_STOPS[i]}" || true; done
+  E2E_STOPS=()
 }
 
 # Wait (0.4 s to 3 s) until a log file has stopped growing.
@@ -109,30 +129,46 @@ e2e_install_package() {
 }
 
 # Start the BotPenguin simulator on a free port; sets SIM_URL SIM_TOKEN SIM_BOT_ID SIM_CUSTOMER_ID.
-# Every request it receives is appended as a JSON line to $SIM_LOG.
+# Every request it receives is appended as a JSON line to $SIM_LOG. Extra arguments go to
+# test/simulator/cli.ts (--contacts N, --latency MS, ...).
 e2e_start_simulator() {
   export SIM_LOG=${SIM_LOG:-$RUN/sim-requests.jsonl}
-  : >"$SIM_LOG"
+  e2e_spawn_simulator simulator SIM "$SIM_LOG" "$@"
+}
+# The trigger checks' own simulator, with the test-only route that adds records while n8n polls
+# (--admin 1): sets TRIG_URL TRIG_TOKEN TRIG_BOT_ID TRIG_CUSTOMER_ID TRIG_LOG. Only the trigger
+# workflows talk to it, so its request log is theirs alone.
+e2e_start_trigger_simulator() {
+  export TRIG_LOG=$RUN/trigger-sim-requests.jsonl
+  e2e_spawn_simulator trigger-simulator TRIG "$TRIG_LOG" --admin 1 "$@"
+}
+# e2e_spawn_simulator <name> <VAR PREFIX> <request log> [cli args]: $RUN/<name>.out, $RUN/<name>.json
+e2e_spawn_simulator() {
+  local name=$1 prefix=$2 log=$3 i line=''
+  shift 3
+  : >"$log"
   [ -f "$REPO_DIR/test/simulator/cli.ts" ] || e2e_die "test/simulator/cli.ts not found"
-  e2e_spawn "$RUN/simulator.out" env PATH="$E2E_ORIG_PATH" "$REPO_DIR/node_modules/.bin/tsx" "$REPO_DIR/test/simulator/cli.ts" \
-    --port 0 --max-seconds "${SIM_MAX_SECONDS:-900}"
-  local i line=''
+  e2e_spawn "$RUN/$name.out" env PATH="$E2E_ORIG_PATH" SIM_LOG="$log" "$REPO_DIR/node_modules/.bin/tsx" \
+    "$REPO_DIR/test/simulator/cli.ts" --port 0 --max-seconds "${SIM_MAX_SECONDS:-900}" "$@"
   for i in $(seq 150); do # up to 30 s (tsx compiles on first start)
-    line=$(grep -m1 '^{' "$RUN/simulator.out" 2>/dev/null || true)
+    line=$(grep -m1 '^{' "$RUN/$name.out" 2>/dev/null || true)
     [ -n "$line" ] && break
     kill -0 "${E2E_PIDS[-1]}" 2>/dev/null || break
     sleep 0.2
   done
-  [ -n "$line" ] || { cat "$RUN/simulator.out" >&2; e2e_die "simulator did not print its JSON line"; }
-  echo "$line" >"$RUN/simulator.json"
+  [ -n "$line" ] || { cat "$RUN/$name.out" >&2; e2e_die "$name did not print its JSON line"; }
+  echo "$line" >"$RUN/$name.json"
   eval "$(node -e '
-    const s = JSON.parse(process.argv[1]);
+    const [line, p] = process.argv.slice(1);
+    const s = JSON.parse(line);
     const q = (v) => "\x27" + String(v ?? "").replace(/\x27/g, "\x27\\\x27\x27") + "\x27";
-    console.log(`SIM_URL=${q(s.url)} SIM_TOKEN=${q(s.token)} SIM_BOT_ID=${q(s.botId)} SIM_CUSTOMER_ID=${q(s.customerId)}`);
-  ' "$line")"
-  if [ -z "$SIM_URL" ] || [ -z "$SIM_TOKEN" ]; then e2e_die "simulator JSON line lacks url/token: $line"; fi
-  export SIM_URL SIM_TOKEN SIM_BOT_ID SIM_CUSTOMER_ID
-  e2e_log "simulator at $SIM_URL (bot $SIM_BOT_ID, customer $SIM_CUSTOMER_ID)"
+    console.log(`${p}_URL=${q(s.url)} ${p}_TOKEN=${q(s.token)} ${p}_BOT_ID=${q(s.botId)} ${p}_CUSTOMER_ID=${q(s.customerId)}`);
+  ' "$line" "$prefix")"
+  local url="${prefix}_URL" token="${prefix}_TOKEN"
+  if [ -z "${!url}" ] || [ -z "${!token}" ]; then e2e_die "$name JSON line lacks url/token: $line"; fi
+  export "${prefix}_URL" "${prefix}_TOKEN" "${prefix}_BOT_ID" "${prefix}_CUSTOMER_ID"
+  local bot="${prefix}_BOT_ID" customer="${prefix}_CUSTOMER_ID"
+  e2e_log "$name at ${!url} (bot ${!bot}, customer ${!customer})"
 }
 
 # A scripted OpenAI-compatible model (e2e/fake-openai.mjs) for the AI Agent example; sets FAKE_OPENAI_URL.
@@ -154,44 +190,74 @@ e2e_start_fake_model() {
   export FAKE_OPENAI_URL
 }
 
-# Import the credentials the examples use: BotPenguin → the simulator, OpenAI → the fake model.
+# Import the credentials the examples use: BotPenguin → the simulator, OpenAI → the fake model, and
+# (when the trigger simulator runs) BotPenguin → the trigger simulator.
+TRIGGER_CREDENTIAL_ID=bpE2eTriggerCred1
+TRIGGER_CREDENTIAL_NAME='BotPenguin Inbox (trigger simulator)'
+export TRIGGER_CREDENTIAL_ID TRIGGER_CREDENTIAL_NAME
 e2e_import_credentials() {
   node -e '
-    const [id, name, token, url, modelId, modelName, modelUrl, out] = process.argv.slice(1);
+    const [id, name, token, url, modelId, modelName, modelUrl, trigId, trigName, trigToken, trigUrl, out] = process.argv.slice(1);
     const creds = [{ id, name, type: "botPenguinInboxApi", data: { apiToken: token, baseUrl: url } }];
     if (modelUrl) creds.push({ id: modelId, name: modelName, type: "openAiApi", data: { apiKey: "sk-fake-e2e", url: modelUrl } });
+    if (trigUrl) creds.push({ id: trigId, name: trigName, type: "botPenguinInboxApi", data: { apiToken: trigToken, baseUrl: trigUrl } });
     require("fs").writeFileSync(out, JSON.stringify(creds, null, 2));
   ' "$CREDENTIAL_ID" "$CREDENTIAL_NAME" "$SIM_TOKEN" "$SIM_URL" \
-    "$FAKE_MODEL_CREDENTIAL_ID" "$FAKE_MODEL_CREDENTIAL_NAME" "${FAKE_OPENAI_URL:-}" "$RUN/credentials.json"
+    "$FAKE_MODEL_CREDENTIAL_ID" "$FAKE_MODEL_CREDENTIAL_NAME" "${FAKE_OPENAI_URL:-}" \
+    "$TRIGGER_CREDENTIAL_ID" "$TRIGGER_CREDENTIAL_NAME" "${TRIG_TOKEN:-}" "${TRIG_URL:-}" "$RUN/credentials.json"
   n8n import:credentials --input="$RUN/credentials.json" >"$RUN/import-credentials.log" 2>&1 ||
     { cat "$RUN/import-credentials.log" >&2; e2e_die "import:credentials failed"; }
 }
 
-# Copy examples/*.json to $RUN/workflows adapted to the simulator and the fake model
-# (see e2e/prepare-examples.mjs), then import them all in one go.
-e2e_import_examples() {
-  SIM_BOT_ID=$SIM_BOT_ID SIM_CUSTOMER_ID=$SIM_CUSTOMER_ID \
-    node "$E2E_DIR/prepare-examples.mjs" "$REPO_DIR/examples" "$RUN/workflows" >"$RUN/workflows.tsv"
+# Copy examples/*.json (and the workflows of any further folder given) to $RUN/workflows adapted to the
+# simulators and the fake model (see e2e/prepare-examples.mjs; $RUN/workflows.tsv lists them), then
+# import them all in one go.
+e2e_import_examples() { # e2e_import_examples [folder...]
+  local src
+  : >"$RUN/workflows.tsv"
+  for src in "$REPO_DIR/examples" "$@"; do
+    SIM_BOT_ID=$SIM_BOT_ID SIM_CUSTOMER_ID=$SIM_CUSTOMER_ID TRIG_BOT_ID=${TRIG_BOT_ID:-} TRIG_CUSTOMER_ID=${TRIG_CUSTOMER_ID:-} \
+      node "$E2E_DIR/prepare-examples.mjs" "$src" "$RUN/workflows" >>"$RUN/workflows.tsv"
+  done
   n8n import:workflow --separate --input="$RUN/workflows" >"$RUN/import-workflows.log" 2>&1 ||
     { cat "$RUN/import-workflows.log" >&2; e2e_die "import:workflow failed"; }
 }
+# e2e_trigger <activate|add|wait> <args>: e2e/trigger.mjs against the running n8n and the trigger simulator.
+e2e_trigger() {
+  local cmd=$1 rc=0
+  shift
+  mkdir -p "$RUN/results"
+  # (set -o pipefail: the status is node's, not sed's)
+  N8N_PORT=$N8N_PORT OWNER_EMAIL=$OWNER_EMAIL OWNER_PASSWORD=$OWNER_PASSWORD TRIG_URL=$TRIG_URL \
+    NODE_PATH="$E2E_N8N_DIR/node_modules" node "$E2E_DIR/trigger.mjs" "$cmd" "$RUN" "$@" 2>&1 |
+    sed 's/^/[e2e]   trigger: /' >&2 || rc=$?
+  return "$rc"
+}
+# Notes a stop or start of n8n for trigger-checks.mjs: e2e_trigger_mark <stopped|started>
+e2e_trigger_mark() {
+  echo "{\"event\":\"$1\",\"at\":\"$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)\"}" >>"$RUN/results/trigger-restart.jsonl"
+}
 
-# Start `n8n start` (editor + REST API) in the background on $N8N_PORT with its own broker port.
-e2e_start_n8n() {
+# Start `n8n start` (editor + REST API) in the background on $N8N_PORT with its own broker port;
+# sets E2E_N8N_PID and E2E_N8N_LOG (default $RUN/n8n-start.log; a restart passes another name).
+e2e_start_n8n() { # e2e_start_n8n [broker port] [log file]
   local broker=${1:-$(e2e_free_port)}
-  e2e_spawn "$RUN/n8n-start.log" env N8N_RUNNERS_BROKER_PORT="$broker" n8n start
+  E2E_N8N_LOG=${2:-$RUN/n8n-start.log}
+  e2e_spawn "$E2E_N8N_LOG" env N8N_RUNNERS_BROKER_PORT="$broker" n8n start
   E2E_N8N_PID=${E2E_PIDS[-1]}
 }
 
-# Wait (bounded) until n8n answers /healthz/readiness.
-e2e_wait_n8n() {
-  local i
+# Wait (bounded, <seconds> tries of ~1 s) until n8n answers /healthz/readiness and its REST API: n8n 1.x
+# reports ready before its REST routes exist, so /rest/settings must answer 200 as well.
+e2e_wait_n8n() { # e2e_wait_n8n [seconds] [pid] [log]
+  local i pid=${2:-$E2E_N8N_PID} log=${3:-${E2E_N8N_LOG:-$RUN/n8n-start.log}} base="http://127.0.0.1:$N8N_PORT"
   for i in $(seq "${1:-120}"); do
-    curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness" 2>/dev/null && return 0
-    kill -0 "$E2E_N8N_PID" 2>/dev/null || { tail -30 "$RUN/n8n-start.log" >&2; return 1; }
+    curl -fsS --max-time 5 -o /dev/null "$base/healthz/readiness" 2>/dev/null &&
+      curl -fsS --max-time 5 -o /dev/null "$base/rest/settings" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; return 1; }
     sleep 1
   done
-  tail -30 "$RUN/n8n-start.log" >&2
+  tail -30 "$log" >&2
   return 1
 }
 

@@ -57,7 +57,7 @@ cat <<EOF
     Credential            "$CREDENTIAL_NAME" points at it; "$FAKE_MODEL_CREDENTIAL_NAME" is a scripted chat model
     Examples:
 EOF
-while IFS=$'\t' read -r id file; do
+while IFS=$'\t' read -r id file _kind _name; do
   printf '      %-32s %s/workflow/%s\n' "$file" "$base" "$id"
 done <"$RUN/workflows.tsv"
 cat <<EOF
