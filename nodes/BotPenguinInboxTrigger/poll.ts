@@ -8,6 +8,7 @@ import type { InboxBody } from '../BotPenguinInbox/shared/inboxQuery';
 import { DEFAULT_MAX_RETRIES } from '../BotPenguinInbox/shared/retry';
 import { simplifyRecord } from '../BotPenguinInbox/shared/simplify';
 import { DEFAULT_TIMEOUT_MS, requestJson } from '../BotPenguinInbox/shared/transport';
+import type { JsonRequest } from '../BotPenguinInbox/shared/transport';
 import { objectId } from '../BotPenguinInbox/shared/validation';
 
 /*
@@ -220,10 +221,28 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 	const event = context.getNodeParameter('event') as TriggerEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const node = context.getNode();
-	const unusable = (what: string, idField: string) => (count: number, page: number) =>
-		context.logger.warn(
-			`BotPenguin Inbox Trigger "${node.name}": ${count} ${what} on page ${page} without ${idField} or a valid createdAt were left out (the trigger cannot tell whether they are new)`,
-		);
+	/** One listing the trigger reads: the request for a page, and the field that identifies a record. */
+	const listingOf = (
+		filtered: boolean,
+		idField: '_id' | 'uuid',
+		what: string,
+		request: (page: number) => Omit<JsonRequest, 'baseURL'>,
+	): Listing => ({
+		filtered,
+		idOf: (record) => (record[idField] === undefined ? undefined : String(record[idField])),
+		unusable: (count, page) =>
+			context.logger.warn(
+				`BotPenguin Inbox Trigger "${node.name}": ${count} ${what} on page ${page} without ${idField} or a valid createdAt were left out (the trigger cannot tell whether they are new)`,
+			),
+		fetch: async (page) => {
+			const { data = [] } = await requestJson(
+				context,
+				{ ...request(page), baseURL: await baseURL() },
+				read,
+			);
+			return data;
+		},
+	});
 	try {
 		if (event === 'newContact') {
 			const filters = context.getNodeParameter('filters', {}) as Record<string, unknown>;
@@ -249,24 +268,11 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 						body.createdAt = { startAt: new Date(since).toISOString(), endsAt: '' };
 						body.applicableFilters = [...new Set([...filtered.applicableFilters, 'createdAt'])];
 					}
-					return {
-						filtered: !baseline && since !== undefined,
-						idOf: (record) => (record._id === undefined ? undefined : String(record._id)),
-						unusable: unusable('contact(s)', '_id'),
-						fetch: async (page) => {
-							const { data = [] } = await requestJson(
-								context,
-								{
-									method: 'POST',
-									baseURL: await baseURL(),
-									url: '/inbox/users',
-									body: { ...body, page },
-								},
-								read,
-							);
-							return data;
-						},
-					};
+					return listingOf(!baseline && since !== undefined, '_id', 'contact(s)', (page) => ({
+						method: 'POST',
+						url: '/inbox/users',
+						body: { ...body, page },
+					}));
 				},
 			};
 		}
@@ -284,24 +290,12 @@ function settingsOf(context: IPollFunctions, baseURL: () => Promise<string>): Se
 			event,
 			simplify,
 			key: fingerprint(JSON.stringify([event, botId, customerId])),
-			listing: () => ({
-				filtered: false,
-				idOf: (record) => (record.uuid === undefined ? undefined : String(record.uuid)),
-				unusable: unusable(event === 'newLead' ? 'lead(s)' : 'chat(s)', 'uuid'),
-				fetch: async (page) => {
-					const { data = [] } = await requestJson(
-						context,
-						{
-							method: 'GET',
-							baseURL: await baseURL(),
-							url: '/inbox/direct/chats',
-							qs: { botId, customerId, type, page },
-						},
-						read,
-					);
-					return data;
-				},
-			}),
+			listing: () =>
+				listingOf(false, 'uuid', event === 'newLead' ? 'lead(s)' : 'chat(s)', (page) => ({
+					method: 'GET',
+					url: '/inbox/direct/chats',
+					qs: { botId, customerId, type, page },
+				})),
 		};
 	} catch (error) {
 		throw itemError(node, 0, error);
