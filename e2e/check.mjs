@@ -108,7 +108,7 @@ function succeeded(ex) {
 		);
 		assert(ex.run, 'no JSON result on stdout');
 		eq(ex.run.status, 'success', 'status');
-		if (ex.retried) return `on the second run: the first ended with exit code ${ex.retried}`;
+		if (ex.retried) return `on the second run: the first ended with exit code ${ex.retried} (a signal or SQLITE_BUSY)`;
 	});
 }
 
