@@ -4,9 +4,11 @@
  * `TriggersAndPollers` (the activation poll as `executePollTrigger(true)`, the scheduled ones as
  * `executePollTrigger()`), and the workflow's static data kept in memory from poll to poll.
  *
- * n8n writes static data to its database only when a poll emits items (the execution that follows
- * saves it); a poll that returns nothing changes it in memory only. `saved` is that database copy,
- * and `restart()` starts a new "process" from it, as n8n does after a restart.
+ * n8n writes static data to its database when a poll emits items (the execution that follows saves
+ * it) and once an activation has run its first poll (n8n 2.41: `saveStaticData` at the end of
+ * `workflow-trigger-activator.js`'s activation; 1.123: `active-workflow-manager.js`); a scheduled poll
+ * that returns nothing changes it in memory only. `saved` is that database copy, and `restart()`
+ * starts a new "process" from it, as n8n does after a restart.
  *
  * Fetch Test Event runs the node through `WorkflowExecute` in manual mode (n8n-core's
  * `executePollNode`), on the same workflow, so a test can check it leaves the static data alone.
@@ -128,7 +130,11 @@ export class Poller {
 	/** Activates the workflow: n8n runs one poll at once, and an error there fails the activation. */
 	async activate(activation: WorkflowActivateMode = 'activate'): Promise<PollOutcome> {
 		this.load(activation);
-		return await this.run(true);
+		const outcome = await this.run(true);
+		// A failed activation poll fails the activation before n8n saves anything.
+		if (!outcome.error)
+			this.saved = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return outcome;
 	}
 
 	/** One scheduled poll. */

@@ -487,7 +487,7 @@ describe('the token', () => {
 	});
 });
 
-describe('restart of n8n (static data reaches the database only when a poll emits)', () => {
+describe('restart of n8n (static data reaches the database after an activation and after a poll that emits)', () => {
 	test('after an emitting poll: contacts added while n8n was down are emitted by the activation poll', async () => {
 		const { sim } = scenario;
 		const trigger = poller({ event: 'newContact' });
@@ -499,14 +499,23 @@ describe('restart of n8n (static data reaches the database only when a poll emit
 		expect((await trigger.poll()).items).toEqual([]);
 	});
 
-	test('before any poll emitted: the database holds no state, so the restart starts afresh', async () => {
+	test('before any poll emitted: the activation saved its state, so what came while n8n was down is emitted once', async () => {
 		const { sim } = scenario;
 		const trigger = poller({ event: 'newContact' });
 		await trigger.activate();
-		expect(trigger.saved).toEqual({});
+		expect(stateOf(trigger.savedNode)).toEqual(stateOf(trigger.memory));
 		const whileDown = sim.addContact({ createdAt: T0 + 1000 });
-		expect((await trigger.restart()).items).toEqual([]);
-		expect(contactIds(await trigger.poll())).not.toContain(whileDown._id);
+		expect(contactIds(await trigger.restart())).toEqual([whileDown._id]);
+		expect((await trigger.poll()).items).toEqual([]);
+	});
+
+	test('a failed activation saves nothing', async () => {
+		const trigger = poller(
+			{ event: 'newContact' },
+			{ credentials: wrongCredentials(scenario.sim) },
+		);
+		await expect(trigger.activate()).rejects.toThrow(/rejected the API token/);
+		expect(trigger.saved).toEqual({});
 	});
 
 	test('polls that emitted nothing since the last save repeat nothing after a restart', async () => {
